@@ -1,0 +1,197 @@
+import type { ArchPlugin, LayerRule, SwaLayerRule, SwaType } from '../schema/arch.js';
+import { ModelError } from './errors.js';
+import type { MetadataReader } from './metadata.js';
+
+/** Something the metadata says that the runtime reads differently than a reader might expect. */
+export interface MetadataNote {
+  readonly code: 'SWA_PATTERN_ARRAY_IGNORED' | 'SWA_INACTIVE';
+  readonly message: string;
+}
+
+/** Sliding-window layout after the arch rule and the metadata are combined. */
+export interface ResolvedSwa {
+  readonly type: SwaType;
+  /** `n_swa`: tokens each SWA layer keeps. */
+  readonly window: number;
+  /** `is_swa(il)` for every block (length = block_count). */
+  readonly isSwa: readonly boolean[];
+}
+
+export interface ResolvedMla {
+  readonly kvLoraRank: number;
+  readonly headDimKMla: number;
+  readonly headDimVMla: number;
+}
+
+/** Hyperparameters as `llama_model_base::load_hparams` plus the arch's loader resolve them. */
+export interface Hparams {
+  readonly arch: string;
+  readonly nCtxTrain: number;
+  readonly nEmbd: number;
+  /** `block_count` = n_layer_all. */
+  readonly blockCount: number;
+  /** `nextn_predict_layers`: trailing MTP layers. */
+  readonly nextn: number;
+  /** `n_layer()` = block_count − nextn_predict_layers. */
+  readonly nLayer: number;
+  readonly headCount: readonly number[];
+  readonly headCountKv: readonly number[];
+  readonly headDimK: number;
+  readonly headDimV: number;
+  readonly headDimKSwa: number;
+  readonly headDimVSwa: number;
+  readonly nRot: number;
+  readonly swa: ResolvedSwa | null;
+  readonly mla: ResolvedMla | null;
+  /** Per block: carries recurrent state (hybrid and recurrent archs), else null. */
+  readonly recurrent: readonly boolean[] | null;
+  readonly causal: boolean;
+  readonly expertCount: number;
+  readonly expertUsedCount: number;
+  readonly notes: readonly MetadataNote[];
+}
+
+const GENERIC_REQUIRED = ['context_length', 'embedding_length', 'block_count'] as const;
+
+/** `set_swa_pattern(n, dense_first)`: MTP layers (il >= n_layer) are never SWA. */
+export function swaPattern(period: number, denseFirst: boolean, nLayer: number, blockCount: number): boolean[] {
+  return Array.from({ length: blockCount }, (_, il) => {
+    if (il >= nLayer) return false;
+    if (period === 0) return true;
+    return denseFirst ? il % period !== 0 : il % period < period - 1;
+  });
+}
+
+function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, blockCount: number, notes: MetadataNote[]): ResolvedSwa | null {
+  const windowKey = 'attention.sliding_window';
+  const { activation, window } = rule;
+  if (activation.type === 'window-positive' && reader.uintOr(windowKey, 0) === 0) {
+    notes.push({ code: 'SWA_INACTIVE', message: `${reader.key(windowKey)} is absent or 0, so every layer is full attention` });
+    return null;
+  }
+  if (activation.type === 'n-layer-equals' && nLayer !== activation.nLayer) {
+    notes.push({ code: 'SWA_INACTIVE', message: `this arch uses sliding-window layers only when n_layer is ${activation.nLayer}; this model has ${nLayer}` });
+    return null;
+  }
+  const size = window.forced ?? (window.required ? reader.uint(windowKey) : reader.uintOr(windowKey, window.default ?? 0));
+
+  const patternKey = 'attention.sliding_window_pattern';
+  let isSwa = swaPattern(rule.period, rule.denseFirst, nLayer, blockCount);
+  if (reader.has(patternKey) && rule.patternKey !== 'ignored') {
+    if (!reader.isArray(patternKey)) {
+      if (rule.patternKey === 'array') reader.boolArray(patternKey);
+      isSwa = swaPattern(reader.uint(patternKey), rule.denseFirst, nLayer, blockCount);
+    } else if (rule.patternKey === 'scalar') {
+      notes.push({
+        code: 'SWA_PATTERN_ARRAY_IGNORED',
+        message: `${reader.key(patternKey)} is an array, which this runtime ignores for ${reader.arch}: the default period ${rule.period} applies`,
+      });
+    } else {
+      const array = reader.boolArray(patternKey);
+      isSwa = Array.from({ length: blockCount }, (_, il) => il < nLayer && (array[il] ?? false));
+    }
+  } else if (rule.patternKey === 'array') {
+    reader.boolArray(patternKey);
+  }
+  return { type: rule.swaType, window: size, isSwa };
+}
+
+function resolveRecurrent(rule: LayerRule, reader: MetadataReader, headCountKv: readonly number[], blockCount: number): boolean[] | null {
+  if (rule.type === 'recurrent') return Array.from({ length: blockCount }, () => true);
+  if (rule.type !== 'hybrid') return null;
+  const selector = rule.recurrent;
+  switch (selector.type) {
+    case 'head-count-kv-zero':
+      return headCountKv.map((kv) => kv === 0);
+    case 'interval': {
+      const interval = reader.uintOr(selector.key, selector.default);
+      return Array.from({ length: blockCount }, (_, il) => (il + 1) % interval !== 0);
+    }
+    case 'array':
+      return reader.boolArray(selector.key).slice(0, blockCount);
+    case 'every-layer':
+      return Array.from({ length: blockCount }, () => true);
+  }
+}
+
+/** Resolves hparams for `plugin` from metadata, with typed errors naming the key. */
+export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hparams {
+  for (const key of [...GENERIC_REQUIRED, ...plugin.requiredKeys.value]) requirePresent(reader, key);
+  const notes: MetadataNote[] = [];
+  const blockCount = reader.uint('block_count');
+  if (blockCount < 1 || blockCount > 512) {
+    throw new ModelError('BAD_VALUE', reader.key('block_count'), reader.file, `${reader.key('block_count')} is ${blockCount}`, 'It must be between 1 and 512 (LLAMA_MAX_LAYERS)');
+  }
+  const nextn = reader.uintOr('nextn_predict_layers', 0);
+  if (nextn > blockCount) {
+    throw new ModelError('BAD_VALUE', reader.key('nextn_predict_layers'), reader.file, `nextn_predict_layers (${nextn}) exceeds block_count (${blockCount})`, 'Fix the key');
+  }
+  const nLayer = blockCount - nextn;
+  const nEmbd = reader.uint('embedding_length');
+  const headCount = reader.uintPerLayer('attention.head_count', blockCount, Array.from({ length: blockCount }, () => 0));
+  // head_count_kv defaults to a copy of the head_count array.
+  const headCountKv = reader.uintPerLayer('attention.head_count_kv', blockCount, headCount);
+  const recurrent = resolveRecurrent(plugin.layers, reader, headCountKv, blockCount);
+
+  headCount.forEach((heads, il) => {
+    const kv = headCountKv[il] ?? 0;
+    if (kv > 0 && heads % kv !== 0) {
+      throw new ModelError(
+        'HEADS_NOT_DIVISIBLE',
+        reader.key('attention.head_count_kv'),
+        reader.file,
+        `layer ${il}: ${heads} attention heads are not divisible by ${kv} KV heads`,
+        `Check ${reader.key('attention.head_count')} and ${reader.key('attention.head_count_kv')} against the model's config.json`,
+      );
+    }
+  });
+
+  // Head dims exist only when layer 0 has heads ("non-transformer models do not have attention heads").
+  const heads0 = headCount[0] ?? 0;
+  const defaultDim = heads0 > 0 ? Math.floor(nEmbd / heads0) : 0;
+  const headDimK = heads0 > 0 ? reader.uintOr('attention.key_length', defaultDim) : 0;
+  const headDimV = heads0 > 0 ? reader.uintOr('attention.value_length', defaultDim) : 0;
+  const nRot = heads0 > 0 ? reader.uintOr('rope.dimension_count', headDimK) : 0;
+  if (plugin.rope.nRotMustEqualHeadDim.value && heads0 > 0 && nRot !== headDimK) {
+    throw new ModelError('BAD_VALUE', reader.key('rope.dimension_count'), reader.file, `invalid n_rot: ${nRot}, expected ${headDimK}`, `The runtime requires ${reader.key('rope.dimension_count')} to equal the key head dim for ${plugin.name}`);
+  }
+
+  const mlaFact = plugin.attention.mla.value;
+  const mlaActive = mlaFact !== null && mlaFact.activeWhenKeys.every((key) => reader.uintOr(key, 0) > 0);
+  const mla = mlaActive
+    ? {
+        kvLoraRank: reader.uintOr(mlaFact.kvLoraRankKey, 0),
+        headDimKMla: reader.uint('attention.key_length_mla'),
+        headDimVMla: reader.uint('attention.value_length_mla'),
+      }
+    : null;
+
+  return {
+    arch: plugin.name,
+    nCtxTrain: reader.uint('context_length'),
+    nEmbd,
+    blockCount,
+    nextn,
+    nLayer,
+    headCount,
+    headCountKv,
+    headDimK,
+    headDimV,
+    headDimKSwa: reader.uintOr('attention.key_length_swa', headDimK),
+    headDimVSwa: reader.uintOr('attention.value_length_swa', headDimV),
+    nRot,
+    swa: plugin.layers.type === 'swa' ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes) : null,
+    mla,
+    recurrent,
+    causal: reader.boolOr('attention.causal', plugin.attention.causal.value),
+    expertCount: reader.uintOr('expert_count', 0),
+    expertUsedCount: reader.has('expert_used_count') && !reader.isArray('expert_used_count') ? reader.uint('expert_used_count') : 0,
+    notes,
+  };
+}
+
+function requirePresent(reader: MetadataReader, name: string): void {
+  if (!reader.has(name)) {
+    throw new ModelError('MISSING_KEY', reader.key(name), reader.file, `required key ${reader.key(name)} is missing`, `The runtime refuses to load ${reader.arch} without it; add it from the model's config.json`);
+  }
+}

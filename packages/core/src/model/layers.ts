@@ -1,0 +1,59 @@
+import type { ArchPlugin } from '../schema/arch.js';
+import type { Hparams } from './hparams.js';
+
+/** What a layer attends with. `none`: no attention (MTP layer left out of the cache, or no heads). */
+export type LayerKind = 'full' | 'swa' | 'chunked' | 'recurrent' | 'mla' | 'none';
+
+/** One layer as the runtime's caches see it. */
+export interface LayerSpec {
+  readonly index: number;
+  readonly kind: LayerKind;
+  readonly headCount: number;
+  readonly headCountKv: number;
+  /** `n_embd_head_k(il)`: SWA layers use the SWA-specific dim. */
+  readonly headDimK: number;
+  readonly headDimV: number;
+  /** Tokens kept by this layer's cache: the window for SWA/chunked layers, else null (the whole context). */
+  readonly window: number | null;
+  /** Allocates its own K/V rows in the main context's attention cache. */
+  readonly ownsKv: boolean;
+  /** Carries recurrent (SSM / conv) state. */
+  readonly hasRecurrentState: boolean;
+  /** A trailing `nextn_predict_layers` (MTP) layer. */
+  readonly isMtp: boolean;
+}
+
+function attentionKind(hparams: Hparams, il: number): LayerKind {
+  if (hparams.mla !== null) return 'mla';
+  if (hparams.swa?.isSwa[il] === true) return hparams.swa.type === 'chunked' ? 'chunked' : 'swa';
+  return 'full';
+}
+
+/** Builds the per-layer table from resolved hparams and the arch's facts. */
+export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
+  const everyLayerBoth = plugin.layers.type === 'hybrid' && plugin.layers.recurrent.type === 'every-layer';
+  return Array.from({ length: hparams.blockCount }, (_, il): LayerSpec => {
+    const isMtp = il >= hparams.nLayer;
+    const recurrent = hparams.recurrent?.[il] ?? false;
+    const headCount = hparams.headCount[il] ?? 0;
+    const headCountKv = hparams.headCountKv[il] ?? 0;
+    const isSwa = hparams.swa?.isSwa[il] === true;
+    const attends = (!recurrent || everyLayerBoth) && headCount > 0;
+    const mtpDropped = isMtp && plugin.mtp.value === 'excluded-from-kv';
+    let kind: LayerKind = 'none';
+    if (recurrent && !everyLayerBoth) kind = 'recurrent';
+    else if (attends && !mtpDropped) kind = attentionKind(hparams, il);
+    return {
+      index: il,
+      kind,
+      headCount,
+      headCountKv,
+      headDimK: isSwa ? hparams.headDimKSwa : hparams.headDimK,
+      headDimV: isSwa ? hparams.headDimVSwa : hparams.headDimV,
+      window: isSwa && hparams.swa !== null ? hparams.swa.window : null,
+      ownsKv: attends && !mtpDropped,
+      hasRecurrentState: recurrent,
+      isMtp,
+    };
+  });
+}

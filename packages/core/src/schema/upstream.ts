@@ -1,0 +1,12 @@
+import { cite } from './cite.js';
+
+/** Citations of runtime-wide functions that many plugin facts point at. */
+export const upstream = {
+  loadHparams: cite('src/llama-model.cpp', 'llama_model_base::load_hparams'),
+  createMemory: cite('src/llama-model.cpp', 'llama_model::create_memory'),
+  ropeType: cite('src/llama-model.cpp', 'llama_model_rope_type'),
+  initFromModel: cite('src/llama-context.cpp', 'llama_init_from_model'),
+  isMla: cite('src/llama-hparams.cpp', 'llama_hparams::is_mla'),
+  nRotCheck: cite('src/llama-model.cpp', 'llama_model_base::load_hparams', 'invalid n_rot check: llama, deci, falcon, llama-embed only'),
+  causal: cite('src/llama-model.cpp', 'llama_model_base::load_hparams', 'attention.causal, default true'),
+} as const;

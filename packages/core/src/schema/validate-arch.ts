@@ -1,0 +1,128 @@
+import type { ArchPlugin } from './arch.js';
+import { PluginValidationError } from './errors.js';
+import {
+  type Check,
+  type Issue,
+  arrayOf,
+  citeCheck,
+  factOf,
+  isBoolean,
+  isInteger,
+  isNumber,
+  isString,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  tagged,
+} from './validator.js';
+
+/** GGUF arch names: lowercase letters, digits, `-` and `_`, kept verbatim (`gpt-oss`, `ernie4_5-moe`). */
+export const ARCH_NAME_PATTERN = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+
+const ggufKey = isString(/^[a-z0-9_.]+$/, 'a GGUF key without the arch prefix, e.g. "attention.sliding_window"');
+
+const swaRule = {
+  swaType: oneOf(['standard', 'chunked', 'symmetric']),
+  period: isInteger(0, 512),
+  denseFirst: isBoolean,
+  patternKey: oneOf(['scalar', 'scalar-or-array', 'array', 'ignored']),
+  window: object({ required: isBoolean, default: optional(isInteger(1)), forced: optional(isInteger(1)) }),
+  activation: tagged({
+    always: {},
+    'window-positive': {},
+    'n-layer-equals': { nLayer: isInteger(1, 512) },
+  }),
+  cite: citeCheck,
+};
+
+const layerRule: Check = tagged({
+  'all-full': { cite: citeCheck },
+  swa: swaRule,
+  hybrid: {
+    recurrent: tagged({
+      'head-count-kv-zero': {},
+      interval: { key: ggufKey, default: isInteger(1) },
+      array: { key: ggufKey },
+      'every-layer': {},
+    }),
+    cite: citeCheck,
+  },
+  recurrent: { cite: citeCheck },
+});
+
+const archShape: Check = object({
+  name: isString(ARCH_NAME_PATTERN, 'the GGUF general.architecture string verbatim (lowercase, digits, "-" and "_")'),
+  summary: isString(),
+  status: (value, path, issues) => {
+    const supported = (value as { supported?: unknown } | null)?.supported;
+    const shape: Readonly<Record<string, Check>> = supported === false ? { supported: oneOf([false]), reason: isString() } : { supported: oneOf([true]) };
+    object(shape)(value, path, issues);
+  },
+  kind: factOf(oneOf(['decoder', 'encoder', 'encoder-decoder', 'diffusion', 'draft', 'audio'])),
+  memory: factOf(oneOf(['kv', 'iswa', 'hybrid', 'recurrent', 'none', 'special'])),
+  layers: layerRule,
+  requiredKeys: factOf(arrayOf(ggufKey)),
+  mtp: factOf(oneOf(['none', 'kept-in-kv', 'excluded-from-kv'])),
+  attention: object({
+    causal: factOf(isBoolean),
+    perLayerHeads: factOf(isBoolean),
+    qkNorm: factOf(isBoolean),
+    softcap: factOf(nullable(object({ key: ggufKey, default: isNumber }))),
+    sinks: factOf(isBoolean),
+    alibi: factOf(nullable(tagged({ key: { key: ggufKey }, fixed: { maxBias: isNumber } }))),
+    mla: factOf(nullable(object({ activeWhenKeys: arrayOf(ggufKey, 1), kvLoraRankKey: ggufKey }))),
+  }),
+  rope: object({
+    type: factOf(oneOf(['none', 'norm', 'neox', 'mrope', 'imrope', 'vision'])),
+    nopeLayers: factOf(tagged({ none: {}, period: { period: isInteger(2) }, 'full-attention-layers': {} })),
+    nRotMustEqualHeadDim: factOf(isBoolean),
+  }),
+  runtime: object({
+    flashAttentionForcedOff: factOf(isBoolean),
+    kvTypesMustMatch: factOf(isBoolean),
+  }),
+});
+
+/** Rules that tie fields together; the shape check alone cannot see them. */
+function crossFieldIssues(plugin: ArchPlugin): Issue[] {
+  const issues: Issue[] = [];
+  const { layers, memory } = plugin;
+  if (memory.value === 'iswa' && layers.type !== 'swa') {
+    issues.push({ path: 'memory.value', expected: '"iswa" only with a layers rule of type "swa"', found: `layers.type "${layers.type}"` });
+  }
+  if (layers.type === 'swa' && memory.value !== 'iswa') {
+    issues.push({ path: 'memory.value', expected: '"iswa" for a sliding-window layer rule', found: `"${memory.value}"` });
+  }
+  if (layers.type === 'hybrid' && memory.value !== 'hybrid') {
+    issues.push({ path: 'memory.value', expected: '"hybrid" for a hybrid layer rule', found: `"${memory.value}"` });
+  }
+  if (layers.type === 'recurrent' && memory.value !== 'recurrent') {
+    issues.push({ path: 'memory.value', expected: '"recurrent" for a recurrent layer rule', found: `"${memory.value}"` });
+  }
+  if (layers.type === 'swa') {
+    const { window, activation } = layers;
+    if (window.required && window.default !== undefined) {
+      issues.push({ path: 'layers.window.default', expected: 'no default when the window key is required', found: String(window.default) });
+    }
+    if (!window.required && window.default === undefined && window.forced === undefined && activation.type !== 'window-positive') {
+      issues.push({
+        path: 'layers.window.default',
+        expected: 'a default window (the key is optional and SWA does not depend on it)',
+        found: 'nothing',
+      });
+    }
+  }
+  return issues;
+}
+
+/** Validates an arch plugin; throws `PluginValidationError` listing every problem. */
+export function validateArch(plugin: unknown, file?: string): asserts plugin is ArchPlugin {
+  const issues: Issue[] = [];
+  archShape(plugin, '', issues);
+  if (issues.length === 0) issues.push(...crossFieldIssues(plugin as ArchPlugin));
+  if (issues.length > 0) {
+    const name = (plugin as { name?: unknown } | null)?.name;
+    throw new PluginValidationError(typeof name === 'string' ? name : (file ?? '(unnamed)'), issues, file);
+  }
+}
