@@ -32,7 +32,7 @@ export default defineArch({
   },
   rope: {
     type: fact('neox', upstream.ropeType),
-    nopeLayers: fact({ type: 'none' }, cite('src/models/exaone4.cpp', 'llama_model_exaone4::graph')),
+    nopeLayers: fact({ type: 'full-attention-layers' }, cite('src/models/exaone4.cpp', 'llama_model_exaone4::graph', 'with SWA, RoPE is applied on SWA layers only: global layers are NoPE')),
     nRotMustEqualHeadDim: fact(false, upstream.nRotCheck),
   },
   runtime: {

@@ -2,10 +2,10 @@
 import type { ArchPlugin } from '../schema/arch.js';
 
 /** Every architecture in the registry, sorted. */
-export const ARCH_NAMES = ['deepseek2', 'exaone4', 'gemma3', 'gpt-oss', 'llama', 'qwen2', 'qwen3', 'qwen3moe'] as const;
+export const ARCH_NAMES = ['deepseek2', 'exaone4', 'gemma3', 'gpt-oss', 'grok', 'llama', 'qwen2', 'qwen3', 'qwen3moe'] as const;
 
-/** The name of a architecture the registry has a plugin for. */
-export type ArchName = 'deepseek2' | 'exaone4' | 'gemma3' | 'gpt-oss' | 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe';
+/** The name of any architecture the registry has a plugin for. */
+export type ArchName = 'deepseek2' | 'exaone4' | 'gemma3' | 'gpt-oss' | 'grok' | 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe';
 
 /** The architecture facts, one entry per plugin. */
 export const archTable = {
@@ -263,9 +263,10 @@ export const archTable = {
         cite: {
           file: 'src/models/exaone4.cpp',
           fn: 'llama_model_exaone4::graph',
+          note: 'with SWA, RoPE is applied on SWA layers only: global layers are NoPE',
         },
         value: {
-          type: 'none',
+          type: 'full-attention-layers',
         },
       },
       nRotMustEqualHeadDim: {
@@ -602,6 +603,147 @@ export const archTable = {
       supported: true,
     },
     summary: 'OpenAI gpt-oss (20b, 120b): sliding-window and global layers alternate, attention sinks, head dim 64.',
+  },
+  grok: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::load_arch_hparams',
+          note: 'f_attn_logit_softcapping defaults to 30, applied on the non-FA path',
+        },
+        value: {
+          default: 30,
+          key: 'attn_logit_softcapping',
+        },
+      },
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/grok.cpp',
+        fn: 'llama_model_grok::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/grok.cpp',
+        fn: 'llama_model_grok::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'grok',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/grok.cpp',
+        fn: 'llama_model_grok::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nopeLayers: {
+        cite: {
+          file: 'src/models/grok.cpp',
+          fn: 'llama_model_grok::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+          note: 'flash_attn is not compatible with Grok - forcing off',
+        },
+        value: true,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'xAI Grok-1/2: global attention with an attention-logit softcap (30); the runtime forces flash attention off.',
   },
   llama: {
     attention: {

@@ -4,7 +4,7 @@ import type { BackendPlugin } from '../schema/backend.js';
 /** Every backend in the registry, sorted. */
 export const BACKEND_NAMES = ['cpu', 'cuda', 'metal', 'vulkan'] as const;
 
-/** The name of a backend the registry has a plugin for. */
+/** The name of any backend the registry has a plugin for. */
 export type BackendName = 'cpu' | 'cuda' | 'metal' | 'vulkan';
 
 /** The backend facts, one entry per plugin. */

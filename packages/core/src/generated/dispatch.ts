@@ -10,6 +10,7 @@ export function isArchName(name: string): name is ArchName {
     case 'exaone4':
     case 'gemma3':
     case 'gpt-oss':
+    case 'grok':
     case 'llama':
     case 'qwen2':
     case 'qwen3':

@@ -93,6 +93,16 @@ function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, 
   } else if (rule.patternKey === 'array') {
     reader.boolArray(patternKey);
   }
+  if (!isSwa.some(Boolean)) {
+    // create_memory asserts is_swa_any() once swa_type is set: the runtime aborts instead of loading.
+    throw new ModelError(
+      'BAD_VALUE',
+      reader.key(patternKey),
+      reader.file,
+      `the sliding-window pattern leaves no layer with a window, which makes the runtime abort (GGML_ASSERT is_swa_any in llama_model::create_memory)`,
+      `Remove ${reader.key(patternKey)} or set it to the period the model was trained with (default ${rule.period})`,
+    );
+  }
   return { type: rule.swaType, window: size, isSwa };
 }
 
