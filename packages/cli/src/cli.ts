@@ -37,3 +37,4 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     return error instanceof UsageError ? 2 : 1;
   }
 }
+export type { Command, Io, OptionSpec, ParsedArgs } from './command.js';

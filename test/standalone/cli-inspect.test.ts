@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { main } from 'arch-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFixture } from '../fixtures/define-fixture.js';
+import { exaone4_1_2b, exaone4_32b } from '../fixtures/models/index.js';
+import { captureIo } from '../helpers/capture-io.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+let dir = '';
+const file = (name: string) => path.join(dir, `${name}.gguf`);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'arch-registry-inspect-'));
+  await writeFixture(exaone4_32b, file('exaone4-32b'));
+  await writeFixture(exaone4_1_2b, file('exaone4-1.2b'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function inspectJson(...args: string[]) {
+  const io = captureIo();
+  const status = await main(['inspect', ...args, '--json'], io);
+  return { status, report: JSON.parse(io.out()) as Record<string, unknown> & { layers: { index: number; kind: string; window: number | null }[]; decisions: { backend: string; ok: boolean; flashAttention: boolean; cacheTypeK: string; cacheTypeV: string }[] }, err: io.err() };
+}
+
+describe('arch-registry inspect', () => {
+  it('exaone4 32B header: 64 layers, 48 SWA with window 4096, the 4th of each group full', async () => {
+    const { status, report } = await inspectJson(file('exaone4-32b'), '-ctk', 'q8_0', '-ctv', 'q8_0');
+    expect(status).toBe(0);
+    expect(report.arch).toBe('exaone4');
+    expect(report.layers).toHaveLength(64);
+    const swa = report.layers.filter((l) => l.kind === 'swa');
+    expect(swa).toHaveLength(48);
+    expect(swa.every((l) => l.window === 4096)).toBe(true);
+    // set_swa_pattern(4): the last layer of each group of 4 is dense.
+    expect(report.layers.filter((l) => l.kind === 'full').map((l) => l.index)).toEqual(Array.from({ length: 16 }, (_, g) => 4 * g + 3));
+  });
+
+  it('exaone4 32B: FA on and q8_0/q8_0 legal on cpu, cuda, metal and vulkan', async () => {
+    const { report } = await inspectJson(file('exaone4-32b'), '-ctk', 'q8_0', '-ctv', 'q8_0');
+    expect(report.decisions.map(({ backend, ok, flashAttention, cacheTypeK, cacheTypeV }) => ({ backend, ok, flashAttention, cacheTypeK, cacheTypeV }))).toEqual(
+      ['cpu', 'cuda', 'metal', 'vulkan'].map((backend) => ({ backend, ok: true, flashAttention: true, cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' })),
+    );
+  });
+
+  it('exaone4 1.2B header: 30 layers, no SWA', async () => {
+    const { status, report } = await inspectJson(file('exaone4-1.2b'));
+    expect(status).toBe(0);
+    expect(report.layers).toHaveLength(30);
+    expect(report.layers.every((l) => l.kind === 'full')).toBe(true);
+    expect(report.memory).toBe('kv');
+  });
+
+  it('prints the design.md JSON fields for layers', async () => {
+    const { report } = await inspectJson(file('exaone4-32b'));
+    expect(Object.keys(report.layers[0] ?? {})).toEqual(expect.arrayContaining(['index', 'kind', 'headCount', 'headCountKv', 'headDimK', 'headDimV']));
+    expect(report.hparams).toMatchObject({ blockCount: 64, nEmbd: 5120, headDimK: 128 });
+  });
+
+  it('a missing file is a clear error with status 1', async () => {
+    const io = captureIo();
+    const status = await main(['inspect', path.join(dir, 'nope.gguf')], io);
+    expect(status).toBe(1);
+    expect(io.err()).toMatch(/GGUF_UNREADABLE.*nope\.gguf/);
+  });
+
+  it('a bad flag value is a usage error with status 2 that lists the choices', async () => {
+    const io = captureIo();
+    const status = await main(['inspect', file('exaone4-32b'), '-ctk', 'q8'], io);
+    expect(status).toBe(2);
+    expect(io.err()).toContain('q8_0');
+  });
+
+  it('runs through the installed bin (npx arch-registry) with the human table', async () => {
+    const { stdout } = await run('npx', ['arch-registry', 'inspect', file('exaone4-32b')], { cwd: root, timeout: 60_000 });
+    expect(stdout).toMatch(/arch\s+exaone4/);
+    expect(stdout).toMatch(/layers\s+64: 48 swa, 16 full/);
+    expect(stdout).toMatch(/cuda: FA on, K f16, V f16/);
+  });
+});
