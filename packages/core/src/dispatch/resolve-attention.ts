@@ -20,6 +20,12 @@ export interface Decision {
   readonly flashAttention: boolean;
   readonly cacheTypeK: CacheType;
   readonly cacheTypeV: CacheType;
+  /**
+   * V stored transposed (`v_trans`): only when FA was DISABLED before the context was built
+   * (requested off, or forced off for the arch). FA auto resolving to off keeps V untransposed,
+   * because the memory is created before the probe. Changes bytes when V widths vary by layer.
+   */
+  readonly vTransposed: boolean;
   readonly reasons: readonly Reason[];
 }
 
@@ -84,6 +90,9 @@ export function resolveAttention(input: DispatchInput): DispatchResult {
     }
   }
 
+  // The memory is built here, before the auto probe: v_trans = !cparams.flash_attn at this point.
+  const vTransposed = fa === 'off';
+
   if (fa !== 'off') {
     for (const [type, dim, code, side] of [
       [cacheTypeK, 'headDimK', 'K_BLOCK_SIZE', 'K'],
@@ -118,10 +127,10 @@ export function resolveAttention(input: DispatchInput): DispatchResult {
   if (fa === 'auto') {
     if (misfit !== undefined) {
       reasons.push(reason('FA_AUTO_DISABLED_BY_BACKEND', `flash attention turned off: ${backend.name} cannot run it (${why}), so the runtime's auto probe disables it`, runtime.faAutoProbe));
-      return { ok: true, decision: { flashAttention: false, cacheTypeK, cacheTypeV, reasons } };
+      return { ok: true, decision: { flashAttention: false, cacheTypeK, cacheTypeV, vTransposed, reasons } };
     }
     reasons.push(reason('FA_AUTO_ENABLED', `flash attention on: every attention layer's FA op is supported on ${backend.name}`, runtime.faAutoProbe));
-    return { ok: true, decision: { flashAttention: true, cacheTypeK, cacheTypeV, reasons } };
+    return { ok: true, decision: { flashAttention: true, cacheTypeK, cacheTypeV, vTransposed, reasons } };
   }
 
   if (fa === 'on') {
@@ -129,9 +138,9 @@ export function resolveAttention(input: DispatchInput): DispatchResult {
     if (misfit !== undefined) {
       reasons.push(reason('FA_OP_ON_CPU', `flash attention stays on but ${backend.name} cannot run it (${why}): the FA op runs on the CPU, which is slow`, runtime.faOpFallback));
     }
-    return { ok: true, decision: { flashAttention: true, cacheTypeK, cacheTypeV, reasons } };
+    return { ok: true, decision: { flashAttention: true, cacheTypeK, cacheTypeV, vTransposed, reasons } };
   }
 
   if (requested === 'off') reasons.push(reason('FA_OFF_AS_REQUESTED', 'flash attention off, as requested', runtime.faAutoProbe));
-  return { ok: true, decision: { flashAttention: false, cacheTypeK, cacheTypeV, reasons } };
+  return { ok: true, decision: { flashAttention: false, cacheTypeK, cacheTypeV, vTransposed, reasons } };
 }
