@@ -11,3 +11,6 @@ export * from './dispatch/reasons.js';
 export * from './dispatch/backend-support.js';
 export * from './dispatch/resolve-attention.js';
 export * from './registry.js';
+export * from './synth/dim-expr.js';
+export * from './plan/context.js';
+export * from './plan/kv-cache.js';

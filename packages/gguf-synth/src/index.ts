@@ -35,3 +35,5 @@ export {
 export { writeGguf, type WriteGgufOptions, type WriteMode } from './write-gguf.js';
 export { seededRandom, randomTensorData } from './random.js';
 export { f16BitsToNumber, f32ToF16Bits } from './half.js';
+export { spmVocabMetadata } from './spm-vocab.js';
+export { planSynthesis, synthesize, type SynthMode, type SynthOptions, type Synthesized } from './synthesize.js';

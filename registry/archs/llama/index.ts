@@ -30,4 +30,38 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
+  tensors: {
+    global: [
+      { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },
+      { name: 'output_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'output.weight', shape: ['n_embd', 'n_vocab'], optional: true },
+    ],
+    perLayer: [
+      { name: 'blk.{i}.attn_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_head*n_embd_head_k'] },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'] },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'] },
+      { name: 'blk.{i}.attn_output.weight', shape: ['n_head*n_embd_head_k', 'n_embd'] },
+      { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'] },
+    ],
+    cite: tensors,
+  },
+  contract: {
+    hparams: {
+      context_length: 4096,
+      embedding_length: 128,
+      block_count: 2,
+      feed_forward_length: 256,
+      'attention.head_count': 4,
+      'attention.head_count_kv': 2,
+      'rope.dimension_count': 32,
+      'attention.layer_norm_rms_epsilon': { f32: 1e-5 },
+      'rope.freq_base': { f32: 10000 },
+    },
+    vocabSize: 320,
+    why: 'GQA 2 (4 heads over 2 KV heads), head dim 32 so q8_0/q4_0 block sizes divide it, n_rot equal to the head dim as the loader demands',
+  },
 });

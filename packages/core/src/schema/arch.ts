@@ -1,4 +1,5 @@
 import type { Cite, Fact } from './cite.js';
+import type { ContractModel, TensorLayout } from './tensors.js';
 import { validateArch } from './validate-arch.js';
 
 /** What the model is for; decides whether a KV cache exists at all. */
@@ -183,6 +184,10 @@ export interface ArchPlugin {
   readonly attention: AttentionFacts;
   readonly rope: RopeFacts;
   readonly runtime: RuntimeQuirks;
+  /** The GGUF tensors `load_arch_tensors` creates, so a model can be synthesized. */
+  readonly tensors: TensorLayout;
+  /** The smallest model that keeps this arch's shape, run by the contract tests. */
+  readonly contract: ContractModel;
 }
 
 /**

@@ -7,3 +7,4 @@ export { validateArch, ARCH_NAME_PATTERN } from './validate-arch.js';
 export { validateBackend } from './validate-backend.js';
 export { CACHE_TYPES, type CacheType } from '../ggml/cache-types.js';
 export { upstream } from './upstream.js';
+export * from './tensors.js';

@@ -5,6 +5,7 @@ import {
   type Issue,
   arrayOf,
   citeCheck,
+  describe,
   factOf,
   isBoolean,
   isInteger,
@@ -21,6 +22,27 @@ import {
 export const ARCH_NAME_PATTERN = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 
 const ggufKey = isString(/^[a-z0-9_.]+$/, 'a GGUF key without the arch prefix, e.g. "attention.sliding_window"');
+
+const dimExpr: Check = (value, path, issues) => {
+  if (typeof value === 'number' ? !Number.isInteger(value) || value < 1 : typeof value !== 'string' || !/^[a-z0-9_.+\-*/() ]+$/.test(value)) {
+    issues.push({ path, expected: 'a positive integer or an expression over hparams such as "n_head*n_embd_head_k"', found: describe(value) });
+  }
+};
+
+const tensorDecl: Check = object({
+  name: isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'),
+  shape: arrayOf(dimExpr, 1),
+  layers: optional(oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead'])),
+  optional: optional(isBoolean),
+  init: optional(oneOf(['random', 'ones', 'zeros'])),
+});
+
+const contractValue: Check = (value, path, issues) => {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'number' || typeof item === 'boolean')) return;
+  if (typeof value === 'object' && value !== null && Object.keys(value).join() === 'f32' && typeof (value as { f32: unknown }).f32 === 'number') return;
+  issues.push({ path, expected: 'a number, bool, string, { f32: number } or an array of numbers or bools', found: describe(value) });
+};
 
 const swaRule = {
   swaType: oneOf(['standard', 'chunked', 'symmetric']),
@@ -81,6 +103,21 @@ const archShape: Check = object({
   runtime: object({
     flashAttentionForcedOff: factOf(isBoolean),
     kvTypesMustMatch: factOf(isBoolean),
+  }),
+  tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), cite: citeCheck }),
+  contract: object({
+    hparams: (value, path, issues) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        issues.push({ path, expected: 'an object of metadata keys (without the arch prefix) to values', found: describe(value) });
+        return;
+      }
+      for (const key of ['context_length', 'embedding_length', 'block_count']) {
+        if (!(key in value)) issues.push({ path: `${path}.${key}`, expected: 'a value (the runtime requires this key)', found: 'nothing' });
+      }
+      for (const [key, entry] of Object.entries(value)) contractValue(entry, `${path}.${key}`, issues);
+    },
+    vocabSize: isInteger(259, 65536),
+    why: isString(),
   }),
 });
 

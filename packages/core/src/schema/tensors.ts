@@ -1,0 +1,81 @@
+import type { Cite } from './cite.js';
+
+/**
+ * A tensor dimension: a number, or an expression over hparams such as `n_head*n_embd_head_k`
+ * or `n_embd_k_gqa`. Identifiers are the names `llama_model_base` uses (see `DIM_NAMES`) or a
+ * GGUF key without the arch prefix (`attention.kv_lora_rank`); operators `+ - * /` with the
+ * usual precedence.
+ */
+export type DimExpr = number | string;
+
+/** Which layers carry a per-layer tensor. */
+export type LayerSelector =
+  | 'all'
+  /** Layers with attention (own KV or not), excluding recurrent-only layers. */
+  | 'attention'
+  | 'recurrent'
+  /** Trunk layers (il < n_layer). */
+  | 'trunk'
+  /** Trailing nextn_predict_layers (MTP) layers. */
+  | 'mtp'
+  /** il < leading_dense_block_count (deepseek2's dense FFN layers). */
+  | 'dense-lead'
+  /** Trunk layers at or after leading_dense_block_count. */
+  | 'after-dense-lead';
+
+/** One tensor the arch's `load_arch_tensors` creates. */
+export interface TensorDecl {
+  /** GGUF tensor name; `{i}` stands for the layer index. */
+  readonly name: string;
+  /** Shape in ggml order (ne0 first). */
+  readonly shape: readonly DimExpr[];
+  /** For per-layer tensors: the layers that carry it (default `all`). */
+  readonly layers?: LayerSelector;
+  /** Loadable without it (`TENSOR_NOT_REQUIRED`); the synthesizer leaves optional tensors out. */
+  readonly optional?: boolean;
+  /** How a tiny model fills it: norms start at one so activations stay sane. Default `random`. */
+  readonly init?: 'random' | 'ones' | 'zeros';
+}
+
+/** The GGUF tensor layout, enough to synthesize a file the runtime loads. */
+export interface TensorLayout {
+  readonly global: readonly TensorDecl[];
+  readonly perLayer: readonly TensorDecl[];
+  readonly cite: Cite;
+}
+
+/** A metadata value of a contract model; `{ f32 }` marks keys the runtime reads as floats. */
+export type ContractValue = number | boolean | string | { readonly f32: number } | readonly number[] | readonly boolean[];
+
+/**
+ * The smallest configuration that keeps the arch's shape, run on the native runtime by the
+ * contract tests: GQA ratio > 1, at least one full and one SWA layer with a window below the
+ * test context, MLA widths, recurrent layers for hybrids.
+ */
+export interface ContractModel {
+  /** Metadata keys without the arch prefix. `context_length`, `embedding_length`, `block_count` are required. */
+  readonly hparams: Readonly<Record<string, ContractValue>>;
+  /** Vocabulary size of the synthetic SPM vocabulary (at least 259: 3 specials and 256 bytes). */
+  readonly vocabSize: number;
+  /** Why this configuration keeps the shape that matters. */
+  readonly why: string;
+}
+
+/** Hparam names a dimension expression may use; each maps to a resolved value per model. */
+export const DIM_NAMES = [
+  'n_embd',
+  'n_vocab',
+  'n_head',
+  'n_head_kv',
+  'n_embd_head_k',
+  'n_embd_head_v',
+  'n_embd_k_gqa',
+  'n_embd_v_gqa',
+  'n_rot',
+  'n_ff',
+  'n_expert',
+  'n_expert_used',
+  'n_ff_exp',
+] as const;
+
+export type DimName = (typeof DIM_NAMES)[number];

@@ -1,0 +1,153 @@
+import {
+  type ArchPlugin,
+  type ContractValue,
+  type LayerSelector,
+  type LayerSpec,
+  type Metadata,
+  type MetadataValue,
+  type ResolvedModel,
+  type TensorDecl,
+  evalDim,
+  resolveModel,
+} from '@arch-registry/core';
+import type { TensorSpec } from './encode-header.js';
+import type { GgmlTypeRef } from './ggml-types.js';
+import type { GgufValue } from './gguf-value.js';
+import { randomTensorData } from './random.js';
+import { spmVocabMetadata } from './spm-vocab.js';
+import { type EncodedHeader } from './encode-header.js';
+import { writeGguf } from './write-gguf.js';
+
+export type SynthMode = 'tiny' | 'header-only';
+
+export interface SynthOptions {
+  /** Metadata overrides (keys without the arch prefix) on top of the contract model; `null` removes a key. */
+  readonly hparams?: Readonly<Record<string, ContractValue | null>>;
+  readonly vocabSize?: number;
+  /** Seed of the tiny model's weights. */
+  readonly seed?: number;
+  /** Tensor type per tensor (header-only real-scale files); tiny models are F32. */
+  readonly tensorType?: (decl: TensorDecl, name: string) => GgmlTypeRef;
+}
+
+export interface Synthesized {
+  readonly metadata: [string, GgufValue][];
+  readonly tensors: TensorSpec[];
+  readonly model: ResolvedModel;
+}
+
+function toGguf(value: ContractValue): GgufValue {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? { type: 'u32', value } : { type: 'f32', value };
+  if (typeof value === 'boolean') return { type: 'bool', value };
+  if (typeof value === 'string') return { type: 'string', value };
+  if (Array.isArray(value)) {
+    return value.every((item) => typeof item === 'boolean')
+      ? { type: 'array', itemType: 'bool', value: value as boolean[] }
+      : { type: 'array', itemType: 'u32', value: value as number[] };
+  }
+  return { type: 'f32', value: (value as { f32: number }).f32 };
+}
+
+function toPlain(value: GgufValue): MetadataValue {
+  return value.type === 'array' ? ((value.value as readonly unknown[]).map((item) => item as MetadataValue) as MetadataValue) : (value.value as MetadataValue);
+}
+
+function selects(selector: LayerSelector, layer: LayerSpec, denseLead: number): boolean {
+  switch (selector) {
+    case 'all':
+      return true;
+    case 'attention':
+      return layer.kind !== 'recurrent' && layer.headCount > 0;
+    case 'recurrent':
+      return layer.hasRecurrentState;
+    case 'trunk':
+      return !layer.isMtp;
+    case 'mtp':
+      return layer.isMtp;
+    case 'dense-lead':
+      return layer.index < denseLead;
+    case 'after-dense-lead':
+      return !layer.isMtp && layer.index >= denseLead;
+  }
+}
+
+/** Small deterministic hash so each tensor gets its own seed. */
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Builds the metadata and tensor list of a plugin's model: its contract model plus overrides. */
+export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: SynthOptions = {}): Synthesized {
+  const vocabSize = options.vocabSize ?? plugin.contract.vocabSize;
+  const hparams: Record<string, ContractValue> = { ...plugin.contract.hparams };
+  for (const [key, value] of Object.entries(options.hparams ?? {})) {
+    if (value === null) delete hparams[key];
+    else hparams[key] = value;
+  }
+  const metadata: [string, GgufValue][] = [
+    ['general.architecture', { type: 'string', value: plugin.name }],
+    ['general.name', { type: 'string', value: `${plugin.name}-${mode}` }],
+    ...Object.entries(hparams).map(([key, value]): [string, GgufValue] => [`${plugin.name}.${key}`, toGguf(value)]),
+    ...spmVocabMetadata(vocabSize),
+  ];
+  const record: Record<string, MetadataValue> = {};
+  for (const [key, value] of metadata) record[key] = toPlain(value);
+  const model = resolveModel(record as Metadata, { [plugin.name]: plugin });
+  const h = model.hparams;
+  const key = (name: string) => record[`${plugin.name}.${name}`];
+  const numberAt = (name: string): number | undefined => {
+    const value = key(name);
+    return typeof value === 'number' ? value : undefined;
+  };
+  // Tensor shapes use layer-0 values (LLAMA_LOAD_LOCALS in llama-model.h).
+  const kv0 = h.headCountKv[0] ?? 0;
+  const dims: Record<string, number | undefined> = {
+    n_embd: h.nEmbd,
+    n_vocab: vocabSize,
+    n_head: h.headCount[0],
+    n_head_kv: kv0,
+    n_embd_head_k: h.headDimK,
+    n_embd_head_v: h.headDimV,
+    n_embd_k_gqa: h.headDimK * kv0,
+    n_embd_v_gqa: h.headDimV * kv0,
+    n_rot: h.nRot,
+    n_ff: numberAt('feed_forward_length'),
+    n_expert: h.expertCount,
+    n_expert_used: h.expertUsedCount,
+    n_ff_exp: numberAt('expert_feed_forward_length'),
+  };
+  const lookup = (name: string) => (name in dims ? dims[name] : numberAt(name));
+  const denseLead = numberAt('leading_dense_block_count') ?? 0;
+  const seed = options.seed ?? 1;
+
+  const tensors: TensorSpec[] = [];
+  const add = (decl: TensorDecl, name: string) => {
+    const shape = decl.shape.map((dim) => evalDim(dim, lookup));
+    const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name) ?? 'F32');
+    if (mode === 'header-only') {
+      tensors.push({ name, dims: shape, type });
+      return;
+    }
+    const count = shape.reduce((a, b) => a * b, 1);
+    const init = decl.init ?? 'random';
+    const data = () => (init === 'random' ? randomTensorData('F32', shape, seed ^ hash(name), 0.05) : new Uint8Array(new Float32Array(count).fill(init === 'ones' ? 1 : 0).buffer));
+    tensors.push({ name, dims: shape, type, data });
+  };
+  for (const decl of plugin.tensors.global) if (decl.optional !== true) add(decl, decl.name);
+  for (const layer of model.layers) {
+    for (const decl of plugin.tensors.perLayer) {
+      if (decl.optional === true || !selects(decl.layers ?? 'all', layer, denseLead)) continue;
+      add(decl, decl.name.replace('{i}', String(layer.index)));
+    }
+  }
+  return { metadata, tensors, model };
+}
+
+/** Writes a plugin's model: `tiny` with seeded F32 weights, or `header-only` as a sparse file. */
+export async function synthesize(plugin: ArchPlugin, mode: SynthMode, file: string, options: SynthOptions = {}): Promise<Synthesized & { header: EncodedHeader }> {
+  const planned = planSynthesis(plugin, mode, options);
+  const header = await writeGguf(file, { metadata: planned.metadata, tensors: planned.tensors, mode: mode === 'tiny' ? 'full' : 'header-only' });
+  return { ...planned, header };
+}
