@@ -1,3 +1,4 @@
+import { byCodePoint } from './order.js';
 /** A property key: bare when it is an identifier, quoted otherwise. */
 export function renderKey(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? key : renderLiteral(key);
@@ -18,7 +19,7 @@ export function renderLiteral(value: unknown): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b, 'en'))
+      .sort(([a], [b]) => byCodePoint(a, b))
       .map(([key, entry]) => `${renderKey(key)}: ${renderLiteral(entry)}`);
     return entries.length === 0 ? '{}' : `{\n${entries.join(',\n')},\n}`;
   }
@@ -31,7 +32,7 @@ export function sortedJson(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => a.localeCompare(b, 'en'))
+        .sort(([a], [b]) => byCodePoint(a, b))
         .map(([key, entry]) => [key, sortedJson(entry)]),
     );
   }

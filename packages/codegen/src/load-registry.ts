@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ArchPlugin, type BackendPlugin, PluginValidationError, validateArch, validateBackend } from '@arch-registry/core/schema';
+import { byCodePoint } from './order.js';
 
 /** A plugin and the file it came from. */
 export interface Loaded<T> {
@@ -32,17 +33,17 @@ async function importDefault(file: string): Promise<unknown> {
   return module.default;
 }
 
-async function listDirs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+/** Entries of a registry folder; a missing folder is a problem, not an empty registry. */
+async function listEntries(dir: string, root: string, problems: Error[]) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch {
+    problems.push(new Error(`${path.relative(root, dir)}/ is missing: run codegen from the repository root, which holds registry/archs and registry/backends`));
+    return [];
+  }
 }
 
-async function listTs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')).map((entry) => entry.name);
-}
-
-const byName = <T extends { plugin: { name: string } }>(a: T, b: T): number => a.plugin.name.localeCompare(b.plugin.name, 'en');
+const byName = <T extends { plugin: { name: string } }>(a: T, b: T): number => byCodePoint(a.plugin.name, b.plugin.name);
 
 /**
  * Imports every `registry/archs/<name>/index.ts` and `registry/backends/<name>.ts` under `root`,
@@ -53,12 +54,16 @@ export async function loadRegistry(root: string): Promise<LoadedRegistry> {
   const archs: Loaded<ArchPlugin>[] = [];
   const backends: Loaded<BackendPlugin>[] = [];
 
-  const load = async <T extends { name: string }>(file: string, expected: string, validate: (p: unknown, f: string) => void, into: Loaded<T>[]) => {
+  // Every plugin that validates, by declared name, so duplicates are found before folder-name checks.
+  const declared = new Map<string, string[]>();
+  const load = async <T extends { name: string }>(kind: 'arch' | 'backend', file: string, expected: string, validate: (p: unknown, f: string) => void, into: Loaded<T>[]) => {
     const relative = path.relative(root, file);
     try {
       const plugin = await importDefault(file);
       validate(plugin, relative);
       const named = plugin as T;
+      const key = `${kind} ${named.name}`;
+      declared.set(key, [...(declared.get(key) ?? []), relative]);
       if (named.name !== expected) {
         throw new PluginValidationError(named.name, [{ path: 'name', expected: `"${expected}" (the folder or file name)`, found: JSON.stringify(named.name) }], relative);
       }
@@ -71,18 +76,19 @@ export async function loadRegistry(root: string): Promise<LoadedRegistry> {
   };
 
   const archDir = path.join(root, 'registry', 'archs');
-  for (const name of await listDirs(archDir)) await load(path.join(archDir, name, 'index.ts'), name, validateArch, archs);
-  const backendDir = path.join(root, 'registry', 'backends');
-  for (const file of await listTs(backendDir)) await load(path.join(backendDir, file), file.replace(/\.ts$/, ''), validateBackend, backends);
-
-  for (const list of [archs, backends] as const) {
-    const seen = new Map<string, string>();
-    for (const entry of list as readonly Loaded<{ name: string }>[]) {
-      const other = seen.get(entry.plugin.name);
-      if (other !== undefined) problems.push(new Error(`two plugins are named "${entry.plugin.name}": ${other} and ${entry.file}; names must be unique`));
-      seen.set(entry.plugin.name, entry.file);
-    }
+  for (const entry of await listEntries(archDir, root, problems)) {
+    if (entry.isDirectory()) await load('arch', path.join(archDir, entry.name, 'index.ts'), entry.name, validateArch, archs);
   }
+  const backendDir = path.join(root, 'registry', 'backends');
+  for (const entry of await listEntries(backendDir, root, problems)) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) await load('backend', path.join(backendDir, entry.name), entry.name.replace(/\.ts$/, ''), validateBackend, backends);
+  }
+
+  for (const [key, files] of declared) {
+    if (files.length > 1) problems.push(new Error(`two ${key.split(' ')[0]} plugins are named "${key.split(' ')[1]}": ${files.join(' and ')}; names must be unique`));
+  }
+  if (problems.length === 0 && archs.length === 0) problems.push(new Error('registry/archs holds no plugin: codegen would write empty tables'));
+  if (problems.length === 0 && backends.length === 0) problems.push(new Error('registry/backends holds no plugin: codegen would write empty tables'));
   if (problems.length > 0) throw new RegistryLoadError(problems);
   return { root, archs: archs.sort(byName), backends: backends.sort(byName) };
 }

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { emitText } from './emit-text.js';
 import { type GeneratedFile, GENERATED_TS_DIR, emitTypeScript } from './emit-typescript.js';
 import { loadRegistry } from './load-registry.js';
+import { byCodePoint } from './order.js';
 
 /** Every generated file, in memory. Pure apart from reading the registry and templates. */
 export async function generate(root: string): Promise<GeneratedFile[]> {
   const registry = await loadRegistry(root);
   const files = [...emitTypeScript(registry), ...(await emitText(registry))];
-  return files.sort((a, b) => a.path.localeCompare(b.path, 'en'));
+  return files.sort((a, b) => byCodePoint(a.path, b.path));
 }
 
 /** A generated file that does not match a fresh run. */

@@ -125,17 +125,13 @@ const archShape: Check = object({
 function crossFieldIssues(plugin: ArchPlugin): Issue[] {
   const issues: Issue[] = [];
   const { layers, memory } = plugin;
-  if (memory.value === 'iswa' && layers.type !== 'swa') {
-    issues.push({ path: 'memory.value', expected: '"iswa" only with a layers rule of type "swa"', found: `layers.type "${layers.type}"` });
-  }
-  if (layers.type === 'swa' && memory.value !== 'iswa') {
-    issues.push({ path: 'memory.value', expected: '"iswa" for a sliding-window layer rule', found: `"${memory.value}"` });
-  }
-  if (layers.type === 'hybrid' && memory.value !== 'hybrid') {
-    issues.push({ path: 'memory.value', expected: '"hybrid" for a hybrid layer rule', found: `"${memory.value}"` });
-  }
-  if (layers.type === 'recurrent' && memory.value !== 'recurrent') {
-    issues.push({ path: 'memory.value', expected: '"recurrent" for a recurrent layer rule', found: `"${memory.value}"` });
+  // kv, iswa, hybrid and recurrent memory each come from one layer rule (create_memory picks the memory
+  // from it); "none" and "special" may sit on any rule (ModernBERT has SWA and no cache at all).
+  const ruleFor: Partial<Record<string, string>> = { kv: 'all-full', iswa: 'swa', hybrid: 'hybrid', recurrent: 'recurrent' };
+  const memoryFor: Record<string, string> = { 'all-full': 'kv', swa: 'iswa', hybrid: 'hybrid', recurrent: 'recurrent' };
+  const wantedRule = ruleFor[memory.value];
+  if (wantedRule !== undefined && wantedRule !== layers.type) {
+    issues.push({ path: 'memory.value', expected: `"${memoryFor[layers.type]}" for a layers rule of type "${layers.type}" ("${memory.value}" needs "${wantedRule}")`, found: `"${memory.value}"` });
   }
   if (layers.type === 'swa') {
     const { window, activation } = layers;
