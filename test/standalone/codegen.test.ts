@@ -258,7 +258,11 @@ describe('staleness in a temp copy of the repository', () => {
       name: 'a plugin folder whose name does not match its name field',
       file: 'registry/archs/exaone5/index.ts',
       field: 'name',
-      break: (dir: string) => cp(path.join(dir, 'registry', 'archs', 'exaone4'), path.join(dir, 'registry', 'archs', 'exaone5'), { recursive: true }),
+      break: async (dir: string) => {
+        // A unique name that differs from its folder: only the folder check can catch it.
+        await cp(path.join(dir, 'registry', 'archs', 'exaone4'), path.join(dir, 'registry', 'archs', 'exaone5'), { recursive: true });
+        await edit(path.join(dir, 'registry', 'archs', 'exaone5', 'index.ts'), "name: 'exaone4'", "name: 'exaone6'");
+      },
     },
     {
       name: 'a backend with an unknown cache type',
@@ -293,20 +297,17 @@ describe('staleness in a temp copy of the repository', () => {
     expect(error.message).toContain('registry/backends/cuda.ts');
   });
 
-  it('(f) two plugins with the same name: RegistryLoadError naming the copy, its name field and the shared name', async () => {
+  it('(f) two plugins with the same name: RegistryLoadError naming both files', async () => {
     const dir = await tempCopy();
     // A copied folder that keeps the original's name: two plugins named "exaone4".
     await cp(path.join(dir, 'registry', 'archs', 'exaone4'), path.join(dir, 'registry', 'archs', 'exaone4_copy'), { recursive: true });
     const before = await snapshot(dir);
     const error = (await generate(dir).catch((caught: unknown) => caught)) as RegistryLoadError;
     expect(error).toBeInstanceOf(RegistryLoadError);
-    expect(error.problems).toHaveLength(1);
-    expect(error.message).toContain('"exaone4"');
-    expect(error.message).toContain('registry/archs/exaone4_copy/index.ts');
+    // Two problems: the shared name (naming both files) and the copy's folder mismatch.
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toMatch(/two arch plugins are named "exaone4": registry\/archs\/exaone4\/index\.ts and registry\/archs\/exaone4_copy\/index\.ts/);
     expect(error.message).toMatch(/name: expected "exaone4_copy"/);
-    // The brief asked for a message naming both files; the loader rejects the copy by its folder name
-    // before its uniqueness check runs, so the original (registry/archs/exaone4/index.ts) is not named.
-    // Folder names are unique, so that check cannot fire; see the report.
     expect(await snapshot(dir)).toEqual(before);
   });
 });

@@ -67,7 +67,7 @@ function selects(selector: LayerSelector, layer: LayerSpec, denseLead: number): 
     case 'dense-lead':
       return layer.index < denseLead;
     case 'after-dense-lead':
-      return !layer.isMtp && layer.index >= denseLead;
+      return layer.index >= denseLead;
   }
 }
 

@@ -39,4 +39,50 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
+  tensors: {
+    global: [
+      { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },
+      { name: 'output_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'output.weight', shape: ['n_embd', 'n_vocab'], optional: true },
+    ],
+    // Post-norm blocks: no attn_norm / ffn_norm. The loop runs over n_layer_all, so trailing MTP
+    // layers carry the trunk tensors too (TENSOR_SKIP: present but not loaded), except Q/K/V, which
+    // create_tensor_qkv makes TENSOR_NOT_REQUIRED under TENSOR_SKIP.
+    perLayer: [
+      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd_head_k*n_head'], layers: 'trunk' },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'], layers: 'trunk' },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'], layers: 'trunk' },
+      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd_head_k*n_head'], layers: 'mtp', optional: true },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'], layers: 'mtp', optional: true },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'], layers: 'mtp', optional: true },
+      // The output projection is n_embd x n_embd: the loader assumes n_head * head_dim == n_embd.
+      { name: 'blk.{i}.attn_output.weight', shape: ['n_embd', 'n_embd'] },
+      { name: 'blk.{i}.post_attention_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'blk.{i}.attn_q_norm.weight', shape: ['n_embd_head_k'], init: 'ones' },
+      { name: 'blk.{i}.attn_k_norm.weight', shape: ['n_embd_head_k'], init: 'ones' },
+      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'] },
+      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.post_ffw_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'blk.{i}.nextn.eh_proj.weight', shape: ['2*n_embd', 'n_embd'], layers: 'mtp' },
+      { name: 'blk.{i}.nextn.enorm.weight', shape: ['n_embd'], layers: 'mtp', init: 'ones' },
+      { name: 'blk.{i}.nextn.hnorm.weight', shape: ['n_embd'], layers: 'mtp', init: 'ones' },
+    ],
+    cite: tensors,
+  },
+  contract: {
+    hparams: {
+      context_length: 4096,
+      embedding_length: 64,
+      block_count: 64,
+      feed_forward_length: 64,
+      'attention.head_count': 2,
+      'attention.head_count_kv': 1,
+      'attention.sliding_window': 128,
+      'attention.layer_norm_rms_epsilon': { f32: 1e-5 },
+      'rope.freq_base': { f32: 1000000 },
+    },
+    vocabSize: 320,
+    why: 'n_layer 64, the only depth at which the loader turns SWA on, so period 4 gives 48 SWA layers (window 128, below the test context) and 16 global NoPE layers; GQA 2 with head dim 32 = n_embd / n_head as the n_embd-wide output projection requires',
+  },
 });

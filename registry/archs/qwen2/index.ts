@@ -30,4 +30,42 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
+  tensors: {
+    global: [
+      { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },
+      { name: 'output_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'output.weight', shape: ['n_embd', 'n_vocab'], optional: true },
+    ],
+    perLayer: [
+      { name: 'blk.{i}.attn_norm.weight', shape: ['n_embd'], init: 'ones' },
+      // Q and the output projection are n_embd wide: the loader assumes n_head * head_dim == n_embd.
+      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd'] },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_v_gqa'] },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'] },
+      // Qwen2 checkpoints carry QKV biases; create_tensor_qkv loads them as TENSOR_NOT_REQUIRED.
+      { name: 'blk.{i}.attn_q.bias', shape: ['n_embd'], optional: true },
+      { name: 'blk.{i}.attn_k.bias', shape: ['n_embd_v_gqa'], optional: true },
+      { name: 'blk.{i}.attn_v.bias', shape: ['n_embd_v_gqa'], optional: true },
+      { name: 'blk.{i}.attn_output.weight', shape: ['n_embd', 'n_embd'] },
+      { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
+      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'] },
+    ],
+    cite: tensors,
+  },
+  contract: {
+    hparams: {
+      context_length: 4096,
+      embedding_length: 128,
+      block_count: 2,
+      feed_forward_length: 256,
+      'attention.head_count': 4,
+      'attention.head_count_kv': 2,
+      'attention.layer_norm_rms_epsilon': { f32: 1e-6 },
+      'rope.freq_base': { f32: 1000000 },
+    },
+    vocabSize: 320,
+    why: 'GQA 2 (4 heads over 2 KV heads) with head dim 32 = n_embd / n_head, since Q and the output projection are n_embd wide; 32 keeps q8_0/q4_0 caches legal',
+  },
 });

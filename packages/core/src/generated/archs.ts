@@ -66,6 +66,36 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 1,
+        'attention.key_length': 96,
+        'attention.key_length_mla': 48,
+        'attention.kv_lora_rank': 64,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.q_lora_rank': 32,
+        'attention.value_length': 64,
+        'attention.value_length_mla': 32,
+        block_count: 3,
+        context_length: 4096,
+        embedding_length: 64,
+        expert_count: 4,
+        expert_feed_forward_length: 32,
+        expert_shared_count: 1,
+        expert_used_count: 2,
+        feed_forward_length: 128,
+        leading_dense_block_count: 1,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'MLA active (key_length_mla 48 = 16 nope + 32 rope, value_length_mla 32): one 96-wide latent KV head (kv_lora_rank 64 + n_rot 32) shared by 4 query heads, V the 64-wide view of K, with a dense lead layer then MoE layers with a shared expert',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -100,11 +130,19 @@ export const archTable = {
       cite: {
         file: 'src/models/deepseek2.cpp',
         fn: 'llama_model_deepseek2::load_arch_hparams',
-        note: 'attention.q_lora_rank is also required except for lite models (26 or 27 layers, or 48 with a 128256 vocab)',
+        note: 'attention.q_lora_rank is also required except for lite models (26 or 27 layers, or 48 with a 128256 vocab); load_arch_tensors throws "n_expert must be > 0" / "n_expert_used must be > 0" for any layer past leading_dense_block_count',
       },
-      value: ['attention.layer_norm_rms_epsilon', 'attention.kv_lora_rank', 'expert_feed_forward_length', 'expert_shared_count'],
+      value: ['attention.layer_norm_rms_epsilon', 'attention.kv_lora_rank', 'expert_feed_forward_length', 'expert_shared_count', 'expert_count', 'expert_used_count'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/deepseek2.cpp',
@@ -113,14 +151,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -151,6 +181,147 @@ export const archTable = {
       supported: true,
     },
     summary: 'DeepSeek V2/V3/R1 and relatives: multi-head latent attention caches one 576-wide latent row per token (K only).',
+    tensors: {
+      cite: {
+        file: 'src/models/deepseek2.cpp',
+        fn: 'llama_model_deepseek2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_a_norm.weight',
+          shape: ['attention.q_lora_rank'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_kv_a_norm.weight',
+          shape: ['attention.kv_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.attn_q_a.weight',
+          shape: ['n_embd', 'attention.q_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.attn_q_b.weight',
+          shape: ['attention.q_lora_rank', 'n_head*attention.key_length_mla'],
+        },
+        {
+          name: 'blk.{i}.attn_kv_a_mqa.weight',
+          shape: ['n_embd', 'attention.kv_lora_rank + n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_k_b.weight',
+          shape: ['attention.key_length_mla - n_rot', 'attention.kv_lora_rank', 'n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_v_b.weight',
+          shape: ['attention.kv_lora_rank', 'attention.value_length_mla', 'n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*attention.value_length_mla', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.exp_probs_b.bias',
+          optional: true,
+          shape: ['n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp*expert_shared_count'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['n_ff_exp*expert_shared_count', 'n_embd'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp*expert_shared_count'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.eh_proj.weight',
+          shape: ['2*n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.enorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.hnorm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
   },
   exaone4: {
     attention: {
@@ -206,6 +377,25 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 2,
+        'attention.head_count_kv': 1,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.sliding_window': 128,
+        block_count: 64,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 64,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'n_layer 64, the only depth at which the loader turns SWA on, so period 4 gives 48 SWA layers (window 128, below the test context) and 16 global NoPE layers; GQA 2 with head dim 32 = n_embd / n_head as the n_embd-wide output projection requires',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -259,6 +449,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/exaone4.cpp',
@@ -268,14 +466,6 @@ export const archTable = {
         value: {
           type: 'full-attention-layers',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -305,6 +495,116 @@ export const archTable = {
       supported: true,
     },
     summary: 'LG EXAONE 4.0: 32B interleaves 3 sliding-window layers (window 4096) with 1 global layer; 1.2B is all global.',
+    tensors: {
+      cite: {
+        file: 'src/models/exaone4.cpp',
+        fn: 'llama_model_exaone4::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_q.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_k.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_v.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.eh_proj.weight',
+          shape: ['2*n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.enorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.hnorm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
   },
   gemma3: {
     attention: {
@@ -360,6 +660,30 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.sliding_window': 128,
+        'attention.value_length': 32,
+        block_count: 8,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+        'rope.freq_base_swa': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'attention.sliding_window 128 (> 0, below the test context) turns SWA on and 8 layers span a full period of 6, giving 7 SWA layers and 1 global (layer 5); GQA 2 with an explicit head dim 32 whose Q width differs from n_embd',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -409,6 +733,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/gemma3.cpp',
@@ -417,14 +749,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -454,6 +778,88 @@ export const archTable = {
       supported: true,
     },
     summary: 'Google Gemma 3: 5 sliding-window layers to 1 global when the GGUF sets a window, else all global.',
+    tensors: {
+      cite: {
+        file: 'src/models/gemma3.cpp',
+        fn: 'llama_model_gemma3::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
   },
   'gpt-oss': {
     attention: {
@@ -509,6 +915,30 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.sliding_window': 128,
+        'attention.value_length': 32,
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 64,
+        expert_count: 4,
+        expert_feed_forward_length: 32,
+        expert_used_count: 2,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 150000,
+        },
+      },
+      vocabSize: 320,
+      why: 'period 2 over 4 layers gives 2 SWA layers (window 128, below the test context) and 2 global ones; GQA 2 with head dim 32 = n_rot, attention sinks, and 2 of 4 routed experts',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -558,6 +988,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon', 'expert_feed_forward_length', 'attention.sliding_window'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/openai-moe.cpp',
@@ -566,14 +1004,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -603,6 +1033,115 @@ export const archTable = {
       supported: true,
     },
     summary: 'OpenAI gpt-oss (20b, 120b): sliding-window and global layers alternate, attention sinks, head dim 64.',
+    tensors: {
+      cite: {
+        file: 'src/models/openai-moe.cpp',
+        fn: 'llama_model_openai_moe::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_head*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_head_kv*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_head_kv*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_head*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_head_kv*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_head_kv*n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*n_rot', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_sinks.weight',
+          shape: ['n_head'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_output.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_gate_inp.bias',
+          shape: ['n_expert'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_gate_exps.bias',
+          shape: ['n_ff_exp', 'n_expert'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_down_exps.bias',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_up_exps.bias',
+          shape: ['n_ff_exp', 'n_expert'],
+        },
+      ],
+    },
   },
   grok: {
     attention: {
@@ -661,6 +1200,27 @@ export const archTable = {
         },
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        expert_count: 4,
+        expert_feed_forward_length: 64,
+        expert_used_count: 2,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads) with head dim 32 = n_embd / n_head = n_rot as the n_embd-wide projections and the graph require, and 2 of 4 experts since the loader refuses zero experts; flash attention is forced off, so only K may be quantized',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -693,11 +1253,20 @@ export const archTable = {
     requiredKeys: {
       cite: {
         file: 'src/models/grok.cpp',
-        fn: 'llama_model_grok::load_arch_hparams',
+        fn: 'llama_model_grok::load_arch_tensors',
+        note: 'throws "grok model cannot have zero experts"; with experts, llama_model_base::load_hparams asserts n_expert_used_max > 0',
       },
-      value: ['attention.layer_norm_rms_epsilon'],
+      value: ['attention.layer_norm_rms_epsilon', 'expert_count', 'expert_used_count'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/grok.cpp',
@@ -706,14 +1275,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -744,6 +1305,104 @@ export const archTable = {
       supported: true,
     },
     summary: 'xAI Grok-1/2: global attention with an attention-logit softcap (30); the runtime forces flash attention off.',
+    tensors: {
+      cite: {
+        file: 'src/models/grok.cpp',
+        fn: 'llama_model_grok::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          optional: true,
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          optional: true,
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          optional: true,
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          optional: true,
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.layer_output_norm.weight',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
   },
   llama: {
     attention: {
@@ -798,6 +1457,25 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads), head dim 32 so q8_0/q4_0 block sizes divide it, n_rot equal to the head dim as the loader demands',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -835,6 +1513,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: true,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/llama.cpp',
@@ -843,14 +1529,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: true,
       },
       type: {
         cite: {
@@ -880,6 +1558,68 @@ export const archTable = {
       supported: true,
     },
     summary: 'Meta Llama 1-3 and the many models that reuse its layout: every layer global attention, GQA from metadata.',
+    tensors: {
+      cite: {
+        file: 'src/models/llama.cpp',
+        fn: 'llama_model_llama::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_head*n_embd_head_k'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*n_embd_head_k', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
   },
   qwen2: {
     attention: {
@@ -934,6 +1674,24 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads) with head dim 32 = n_embd / n_head, since Q and the output projection are n_embd wide; 32 keeps q8_0/q4_0 caches legal',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -971,6 +1729,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/qwen2.cpp',
@@ -979,14 +1745,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -1016,6 +1774,83 @@ export const archTable = {
       supported: true,
     },
     summary: 'Qwen2 / Qwen2.5: every layer global attention, GQA from metadata, NeoX RoPE.',
+    tensors: {
+      cite: {
+        file: 'src/models/qwen2.cpp',
+        fn: 'llama_model_qwen2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
   },
   qwen3: {
     attention: {
@@ -1070,6 +1905,26 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.value_length': 32,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads) with an explicit head dim 32 whose Q width (128) differs from n_embd (64), as in Qwen3, plus the Q/K norms; 32 keeps q8_0/q4_0 caches legal',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -1107,6 +1962,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/qwen3.cpp',
@@ -1115,14 +1978,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -1152,6 +2007,78 @@ export const archTable = {
       supported: true,
     },
     summary: 'Qwen3 dense: every layer global attention with Q/K RMS-norm, GQA from metadata.',
+    tensors: {
+      cite: {
+        file: 'src/models/qwen3.cpp',
+        fn: 'llama_model_qwen3::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
   },
   qwen3moe: {
     attention: {
@@ -1206,6 +2133,29 @@ export const archTable = {
         value: null,
       },
     },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.value_length': 32,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 64,
+        expert_count: 4,
+        expert_feed_forward_length: 32,
+        expert_used_count: 2,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads) with an explicit head dim 32 whose Q width differs from n_embd, Q/K norms, and 2 of 4 routed experts so the loader\'s n_expert > 0 checks pass',
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -1244,6 +2194,14 @@ export const archTable = {
       value: ['attention.layer_norm_rms_epsilon', 'expert_count', 'expert_used_count'],
     },
     rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
       nopeLayers: {
         cite: {
           file: 'src/models/qwen3moe.cpp',
@@ -1252,14 +2210,6 @@ export const archTable = {
         value: {
           type: 'none',
         },
-      },
-      nRotMustEqualHeadDim: {
-        cite: {
-          file: 'src/llama-model.cpp',
-          fn: 'llama_model_base::load_hparams',
-          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
-        },
-        value: false,
       },
       type: {
         cite: {
@@ -1289,5 +2239,81 @@ export const archTable = {
       supported: true,
     },
     summary: 'Qwen3 mixture-of-experts (30B-A3B, 235B-A22B): global attention with Q/K RMS-norm, routed experts.',
+    tensors: {
+      cite: {
+        file: 'src/models/qwen3moe.cpp',
+        fn: 'llama_model_qwen3moe::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+      ],
+    },
   }
 } as const satisfies Record<ArchName, ArchPlugin>;

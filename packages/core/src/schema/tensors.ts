@@ -20,7 +20,7 @@ export type LayerSelector =
   | 'mtp'
   /** il < leading_dense_block_count (deepseek2's dense FFN layers). */
   | 'dense-lead'
-  /** Trunk layers at or after leading_dense_block_count. */
+  /** Layers at or after leading_dense_block_count, trailing MTP layers included (deepseek2's MoE layers). */
   | 'after-dense-lead';
 
 /** One tensor the arch's `load_arch_tensors` creates. */
