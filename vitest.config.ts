@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['test/contract/**/*.test.ts'],
           // Each arch runs the native runtime in a child process of its own; the test file only waits.
           pool: 'forks',
+          // One native run at a time: the machine has 2 cores and the per-arch times are reported.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

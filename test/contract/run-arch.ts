@@ -5,7 +5,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type DispatchResult, archTable, getBackend, isArchName, loadModel, resolveAttention } from '@arch-registry/core';
+import { type ContractValue, type DispatchResult, archTable, getBackend, isArchName, loadModel, resolveAttention } from '@arch-registry/core';
 import { synthesize } from '@arch-registry/gguf-synth';
 import { readRuntimeReport, toContextOptions } from '@arch-registry/node-llama-cpp';
 import { GgmlType, LlamaLogLevel, getLlama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
@@ -33,10 +33,23 @@ const llama = await getLlama({
   },
 });
 
+// A failure (load error, refused file) must not lose the log lines still on their way from native code.
+process.on('uncaughtException', (error) => void failAfterLog(error));
+process.on('unhandledRejection', (error) => void failAfterLog(error));
+async function failAfterLog(error: unknown): Promise<never> {
+  await settleLog();
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+}
+
 const file = path.join(dir, `${arch}.gguf`);
 const plugin = archTable[arch];
 const vocabSize = plugin.contract.vocabSize;
-await synthesize(plugin, 'tiny', file);
+// CONTRACT_HPARAMS (JSON) overrides contract-model metadata and CONTRACT_OMIT_TENSORS drops tensors:
+// the harness's own tests use them to break a model.
+const overrides = process.env.CONTRACT_HPARAMS === undefined ? {} : (JSON.parse(process.env.CONTRACT_HPARAMS) as Record<string, ContractValue | null>);
+const omit = process.env.CONTRACT_OMIT_TENSORS === undefined ? [] : process.env.CONTRACT_OMIT_TENSORS.split(',');
+await synthesize(plugin, 'tiny', file, { hparams: overrides, omit });
 const resolved = await loadModel(file);
 const model = await llama.loadModel({ modelPath: file, gpuLayers: 0 });
 const cpu = getBackend('cpu');
@@ -59,7 +72,9 @@ function cachesLogged(since: readonly string[], expected: number): boolean {
   return since.filter((line) => /llama_kv_cache(?:_unified)?: size =|llama_memory_recurrent: size =/.test(line)).length >= expected;
 }
 
-/** Log-probabilities at every position of a fixed token list. */
+const COMPARED = new Set<string>(LOGIT_PAIRS.flatMap((pair) => [pair.a, pair.b]));
+
+/** Log-probabilities at every position of a fixed token list, on a fresh sequence. */
 async function logProbs(context: LlamaContext, tokens: readonly Token[]): Promise<number[][]> {
   const sequence = context.getSequence();
   const options = { temperature: 1, topK: 0, topP: 1, minP: 0 };
@@ -72,14 +87,17 @@ async function logProbs(context: LlamaContext, tokens: readonly Token[]): Promis
 
 async function generate(context: LlamaContext, prompt: readonly Token[]): Promise<Token[]> {
   const out: Token[] = [];
-  for await (const token of context.getSequence().evaluate([...prompt], { temperature: 0 })) {
+  const sequence = context.getSequence();
+  for await (const token of sequence.evaluate([...prompt], { temperature: 0 })) {
     out.push(token);
     if (out.length >= GENERATED_TOKENS) break;
   }
+  sequence.dispose();
   return out;
 }
 
 async function runScenario(scenario: Scenario, modelHandle: LlamaModel, fixedTokens: Token[] | undefined): Promise<ScenarioRun & { tokens?: Token[] }> {
+  const started = performance.now();
   const dispatched: DispatchResult = resolveAttention({ model: resolved, backend: cpu, request: scenario.request });
   await settleLog();
   const from = lines.length;
@@ -91,7 +109,9 @@ async function runScenario(scenario: Scenario, modelHandle: LlamaModel, fixedTok
   let context: LlamaContext | undefined;
   let error: string | undefined;
   try {
-    context = await modelHandle.createContext({ ...sent, ignoreMemorySafetyChecks: true });
+    // One thread: node-llama-cpp's default (maxThreads, 4 here) oversubscribes 2 cores and makes a
+    // 64-layer tiny model take a minute per 8 tokens instead of 0.1 s.
+    context = await modelHandle.createContext({ ...sent, threads: 1, ignoreMemorySafetyChecks: true });
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
   }
@@ -116,15 +136,16 @@ async function runScenario(scenario: Scenario, modelHandle: LlamaModel, fixedTok
       const generated = await generate(context, prompt);
       run.generated = generated;
       run.tokens = [...prompt, ...generated];
-      await context.dispose();
-      context = await modelHandle.createContext({ ...sent, ignoreMemorySafetyChecks: true });
     }
-    run.logProbs = await logProbs(context, fixedTokens ?? run.tokens ?? prompt);
+    // Log-probabilities only where they are compared: the generating scenario and the logit pairs.
+    if (fixedTokens === undefined || COMPARED.has(scenario.id)) run.logProbs = await logProbs(context, fixedTokens ?? run.tokens ?? prompt);
     await context.dispose();
   }
+  run.ms = Math.round(performance.now() - started);
   return run;
 }
 
+const startedAll = performance.now();
 const runs: ScenarioRun[] = [];
 let fixed: Token[] | undefined;
 for (const scenario of SCENARIOS) {
@@ -133,7 +154,7 @@ for (const scenario of SCENARIOS) {
   delete run.tokens;
   runs.push(run);
 }
-const result: ArchRun = { arch, file, vocabSize, scenarios: runs, logitPairs: LOGIT_PAIRS.map((pair) => ({ ...pair })) };
+const result: ArchRun = { arch, file, vocabSize, ms: Math.round(performance.now() - startedAll), scenarios: runs, logitPairs: LOGIT_PAIRS.map((pair) => ({ ...pair })) };
 writeFileSync(path.join(dir, `${arch}.json`), JSON.stringify(result));
 await model.dispose();
 await llama.dispose();

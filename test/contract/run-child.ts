@@ -12,10 +12,21 @@ export class ContractRunError extends Error {
 }
 
 /** Runs one arch's contract in a child process; a crash or timeout becomes a ContractRunError. */
-export async function runArchInChild(arch: string, dir: string, timeoutMs: number): Promise<ArchRun> {
+/** Ways to break the synthesized model, for the harness's own tests. */
+export interface Breakage {
+  readonly hparams?: Readonly<Record<string, unknown>>;
+  readonly omitTensors?: readonly string[];
+}
+
+export async function runArchInChild(arch: string, dir: string, timeoutMs: number, breakage: Breakage = {}): Promise<ArchRun> {
   const script = path.join(root, 'test/contract/run-arch.ts');
   const outcome = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', script, arch, dir], { cwd: root, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+    const env = {
+      ...process.env,
+      ...(breakage.hparams === undefined ? {} : { CONTRACT_HPARAMS: JSON.stringify(breakage.hparams) }),
+      ...(breakage.omitTensors === undefined ? {} : { CONTRACT_OMIT_TENSORS: breakage.omitTensors.join(',') }),
+    };
+    execFile(process.execPath, ['--import', 'tsx', script, arch, dir], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, signal: error?.signal ?? null, stderr });
     });

@@ -14,12 +14,16 @@ export interface ScenarioRun {
   readonly runtimeView: { flashAttention: boolean | 'auto'; kvCacheKeyType: string; kvCacheValueType: string } | undefined;
   generated?: number[];
   logProbs?: number[][];
+  /** Wall time of the scenario in the child. */
+  ms?: number;
 }
 
 export interface ArchRun {
   readonly arch: string;
   readonly file: string;
   readonly vocabSize: number;
+  /** Wall time of all scenarios, model loading excluded. */
+  readonly ms: number;
   readonly scenarios: readonly ScenarioRun[];
   readonly logitPairs: readonly { a: string; b: string }[];
 }

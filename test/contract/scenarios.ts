@@ -39,5 +39,5 @@ export const LOGIT_PAIRS = [
 ] as const;
 
 /** The prompt every generating scenario evaluates. */
-export const PROMPT = 'the model cache and the layer window of the token';
+export const PROMPT = 'the model cache';
 export const GENERATED_TOKENS = 8;

@@ -28,6 +28,8 @@ export interface SynthOptions {
   readonly seed?: number;
   /** Tensor type per tensor (header-only real-scale files); tiny models are F32. */
   readonly tensorType?: (decl: TensorDecl, name: string) => GgmlTypeRef;
+  /** Declared tensor names (with `{i}`) to leave out, to build files the loader must reject. */
+  readonly omit?: readonly string[];
 }
 
 export interface Synthesized {
@@ -135,10 +137,12 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     const data = () => (init === 'random' ? randomTensorData('F32', shape, seed ^ hash(name), 0.05) : new Uint8Array(new Float32Array(count).fill(init === 'ones' ? 1 : 0).buffer));
     tensors.push({ name, dims: shape, type, data });
   };
-  for (const decl of plugin.tensors.global) if (decl.optional !== true) add(decl, decl.name);
+  const omitted = new Set(options.omit ?? []);
+  const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name);
+  for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
   for (const layer of model.layers) {
     for (const decl of plugin.tensors.perLayer) {
-      if (decl.optional === true || !selects(decl.layers ?? 'all', layer, denseLead)) continue;
+      if (!wanted(decl) || !selects(decl.layers ?? 'all', layer, denseLead)) continue;
       add(decl, decl.name.replace('{i}', String(layer.index)));
     }
   }
