@@ -19,7 +19,7 @@ const grok = defineFixture({
   arch: 'grok',
   source: 'a small grok layout: the FA rule depends only on the arch name',
   hparams: { context_length: 8192, embedding_length: 1024, block_count: 4, expert_count: 8, expert_used_count: 2, 'attention.head_count': 8, 'attention.head_count_kv': 8, 'attention.layer_norm_rms_epsilon': 1e-5 },
-  tensors: [],
+  vocabSize: 320,
 });
 
 interface Row {

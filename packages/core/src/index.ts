@@ -1,5 +1,6 @@
 export * from './schema/index.js';
 export * from './ggml/cache-types.js';
+export * from './ggml/types.js';
 export * from './model/errors.js';
 export * from './model/metadata.js';
 export * from './model/hparams.js';

@@ -27,7 +27,9 @@ export interface SynthOptions {
   /** Seed of the tiny model's weights. */
   readonly seed?: number;
   /** Tensor type per tensor (header-only real-scale files); tiny models are F32. */
-  readonly tensorType?: (decl: TensorDecl, name: string) => GgmlTypeRef;
+  readonly tensorType?: (decl: TensorDecl, name: string, shape: readonly number[]) => GgmlTypeRef;
+  /** `contract` (default): overrides merge over the plugin's contract model; `none`: `hparams` is the whole metadata. */
+  readonly base?: 'contract' | 'none';
   /** Declared tensor names (with `{i}`) to leave out, to build files the loader must reject. */
   readonly omit?: readonly string[];
 }
@@ -83,7 +85,7 @@ function hash(text: string): number {
 /** Builds the metadata and tensor list of a plugin's model: its contract model plus overrides. */
 export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: SynthOptions = {}): Synthesized {
   const vocabSize = options.vocabSize ?? plugin.contract.vocabSize;
-  const hparams: Record<string, ContractValue> = { ...plugin.contract.hparams };
+  const hparams: Record<string, ContractValue> = options.base === 'none' ? {} : { ...plugin.contract.hparams };
   for (const [key, value] of Object.entries(options.hparams ?? {})) {
     if (value === null) delete hparams[key];
     else hparams[key] = value;
@@ -127,7 +129,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   const tensors: TensorSpec[] = [];
   const add = (decl: TensorDecl, name: string) => {
     const shape = decl.shape.map((dim) => evalDim(dim, lookup));
-    const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name) ?? 'F32');
+    const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name, shape) ?? 'F32');
     if (mode === 'header-only') {
       tensors.push({ name, dims: shape, type });
       return;

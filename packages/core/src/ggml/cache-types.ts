@@ -1,4 +1,5 @@
 import { cite } from '../schema/cite.js';
+import { GGML_TYPES, type GgmlTypeInfo } from './types.js';
 
 /**
  * The nine KV-cache types llama.cpp accepts, in the order `common/arg.cpp`
@@ -8,24 +9,17 @@ export const CACHE_TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_n
 
 export type CacheType = (typeof CACHE_TYPES)[number];
 
-interface BlockLayout {
-  /** Elements per block (`ggml_blck_size`). */
-  readonly blockSize: number;
-  /** Bytes per block (`ggml_type_size`). */
-  readonly typeSize: number;
-}
-
-/** Block layouts from ggml's `type_traits` table and the block structs in ggml-common.h. */
-export const CACHE_TYPE_LAYOUT: Readonly<Record<CacheType, BlockLayout>> = {
-  f32: { blockSize: 1, typeSize: 4 },
-  f16: { blockSize: 1, typeSize: 2 },
-  bf16: { blockSize: 1, typeSize: 2 },
-  q8_0: { blockSize: 32, typeSize: 34 },
-  q4_0: { blockSize: 32, typeSize: 18 },
-  q4_1: { blockSize: 32, typeSize: 20 },
-  iq4_nl: { blockSize: 32, typeSize: 18 },
-  q5_0: { blockSize: 32, typeSize: 22 },
-  q5_1: { blockSize: 32, typeSize: 24 },
+/** Block layouts of the cache types, taken from the ggml type table. */
+export const CACHE_TYPE_LAYOUT: Readonly<Record<CacheType, GgmlTypeInfo>> = {
+  f32: GGML_TYPES.F32,
+  f16: GGML_TYPES.F16,
+  bf16: GGML_TYPES.BF16,
+  q8_0: GGML_TYPES.Q8_0,
+  q4_0: GGML_TYPES.Q4_0,
+  q4_1: GGML_TYPES.Q4_1,
+  iq4_nl: GGML_TYPES.IQ4_NL,
+  q5_0: GGML_TYPES.Q5_0,
+  q5_1: GGML_TYPES.Q5_1,
 };
 
 export const CACHE_TYPE_LAYOUT_CITE = cite('ggml/src/ggml.c', 'type_traits', 'blck_size / type_size per ggml_type');
