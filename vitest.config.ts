@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'standalone',
-          include: ['test/standalone/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: ['test/standalone/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },
@@ -17,6 +17,17 @@ export default defineConfig({
           // Each arch runs the native runtime in a child process of its own; the test file only waits.
           pool: 'forks',
           // One native run at a time: the machine has 2 cores and the per-arch times are reported.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'accuracy',
+          include: ['test/accuracy/**/*.test.ts'],
+          // The runtime's simulation runs in child processes; one fixture at a time on 2 cores.
+          pool: 'forks',
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,

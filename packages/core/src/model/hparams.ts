@@ -48,6 +48,10 @@ export interface Hparams {
   readonly causal: boolean;
   readonly expertCount: number;
   readonly expertUsedCount: number;
+  /** Widest `feed_forward_length` (scalar or per-layer), 0 when absent. */
+  readonly feedForwardLength: number;
+  /** `expert_feed_forward_length` (widest when per-layer), 0 when absent. */
+  readonly expertFeedForwardLength: number;
   readonly notes: readonly MetadataNote[];
 }
 
@@ -196,6 +200,8 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
     causal: reader.boolOr('attention.causal', plugin.attention.causal.value),
     expertCount: reader.uintOr('expert_count', 0),
     expertUsedCount: reader.has('expert_used_count') && !reader.isArray('expert_used_count') ? reader.uint('expert_used_count') : 0,
+    feedForwardLength: Math.max(0, ...reader.uintPerLayer('feed_forward_length', blockCount, [0])),
+    expertFeedForwardLength: Math.max(0, ...reader.uintPerLayer('expert_feed_forward_length', blockCount, [0])),
     notes,
   };
 }

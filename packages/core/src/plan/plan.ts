@@ -1,0 +1,93 @@
+import type { Decision } from '../dispatch/resolve-attention.js';
+import type { TensorInfo } from '../gguf/read-header.js';
+import type { ResolvedModel } from '../model/resolve-model.js';
+import { type ComputePlan, planCompute } from './compute.js';
+import { type ContextPlan, type ContextRequest, planContext } from './context.js';
+import { type DeviceSpec, type Placement, placeLayers } from './devices.js';
+import { type KvPlan, planKvCache } from './kv-cache.js';
+import { outputBytes } from './output.js';
+import { type WeightsPlan, planWeights } from './weights.js';
+
+/** A context request plus where the model goes, with llama.cpp's flag meanings. */
+export interface PlanRequest extends ContextRequest {
+  /** `-ngl`: layers offloaded to the devices (default: all when devices are given, else 0). */
+  readonly gpuLayers?: number;
+  /** `--device SIZE`, in split order. */
+  readonly devices?: readonly DeviceSpec[];
+}
+
+/** Memory on one device, or on the host. */
+export interface DeviceUse {
+  readonly name: string;
+  /** Memory available there, when known. */
+  readonly capacity: number | undefined;
+  readonly weights: number;
+  readonly kv: number;
+  readonly compute: number;
+  readonly output: number;
+  readonly total: number;
+}
+
+export interface Plan {
+  readonly context: ContextPlan;
+  readonly kv: KvPlan;
+  readonly weights: WeightsPlan;
+  readonly compute: ComputePlan;
+  readonly output: { readonly bytes: number };
+  /** The host first, then each device in split order. */
+  readonly devices: readonly DeviceUse[];
+  readonly totalBytes: number;
+  /** Where each repeating layer and (last) the output layer live. */
+  readonly placements: readonly Placement[];
+}
+
+/** What a plan needs besides the decision: the model and its tensors. */
+export interface PlannedModel extends ResolvedModel {
+  readonly tensors: readonly TensorInfo[];
+}
+
+/** n_vocab from the token embedding matrix ({n_embd, n_vocab}). */
+export function vocabSizeOf(model: PlannedModel): number {
+  return model.tensors.find((tensor) => tensor.name === 'token_embd.weight')?.shape[1] ?? 0;
+}
+
+/**
+ * The whole memory plan of one context: exact KV bytes, weights from the tensor infos placed the
+ * way llama.cpp places layers, compute and output buffers, per device. Pure.
+ */
+export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttention' | 'cacheTypeK' | 'cacheTypeV' | 'vTransposed'>, request: PlanRequest = {}): Plan {
+  const devices = request.devices ?? [];
+  const gpuLayers = request.gpuLayers ?? (devices.length > 0 ? model.hparams.blockCount + 1 : 0);
+  const placements = placeLayers(model.hparams.blockCount, gpuLayers, devices);
+  const context = planContext(model, request);
+  const kv = planKvCache(model, decision, context);
+  const weights = planWeights(model.tensors, model.hparams.blockCount, placements, devices.length);
+  const h = model.hparams;
+  const ffn = h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength * Math.max(1, h.expertUsedCount);
+  const compute = planCompute(model, decision, context, vocabSizeOf(model), ffn);
+  const output = { bytes: outputBytes(vocabSizeOf(model), context.nSeq) };
+
+  const kvAt = (where: (placement: Placement | undefined) => boolean) =>
+    kv.layers.filter((layer) => where(placements[layer.index])).reduce((sum, layer) => sum + layer.kBytes + layer.vBytes, 0);
+  const onDevice = (index: number) => (placement: Placement | undefined) => placement?.kind === 'device' && placement.index === index;
+  const outputPlacement = placements[h.blockCount];
+  const layersOn = (where: (placement: Placement | undefined) => boolean) => placements.slice(0, h.blockCount).some(where);
+
+  // Each backend that runs part of the graph reserves its own compute buffer; the one holding the
+  // output layer sizes it for the logits phase too. The host always embeds the input tokens.
+  const hostHasLayers = layersOn((p) => p?.kind !== 'device');
+  const hostCompute = outputPlacement?.kind !== 'device' ? compute.bytes : hostHasLayers ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
+  const host: DeviceUse = tally('host', undefined, weights.hostBytes, kvAt((p) => p?.kind !== 'device'), hostCompute, output.bytes);
+  const perDevice = devices.map((device, index) => {
+    const holdsOutput = onDevice(index)(outputPlacement);
+    const active = layersOn(onDevice(index)) || holdsOutput;
+    const deviceCompute = !active ? 0 : holdsOutput ? compute.bytes : compute.layerPhase;
+    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvAt(onDevice(index)), deviceCompute, 0);
+  });
+  const all = [host, ...perDevice];
+  return { context, kv, weights, compute, output, devices: all, totalBytes: all.reduce((sum, use) => sum + use.total, 0), placements };
+}
+
+function tally(name: string, capacity: number | undefined, weights: number, kv: number, compute: number, output: number): DeviceUse {
+  return { name, capacity, weights, kv, compute, output, total: weights + kv + compute + output };
+}
