@@ -14,8 +14,8 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
   const byName = new Map<string, OptionSpec>();
   for (const spec of specs) for (const name of spec.names) byName.set(name, spec);
   const positionals: string[] = [];
-  const options: Record<string, string | boolean | undefined> = {};
-  for (const spec of specs) options[optionKey(spec)] = spec.value === undefined ? false : spec.default;
+  const options: Record<string, string | boolean | readonly string[] | undefined> = {};
+  for (const spec of specs) options[optionKey(spec)] = spec.value === undefined ? false : spec.repeatable === true ? [] : spec.default;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -39,7 +39,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     if (spec.choices !== undefined && !spec.choices.includes(value)) {
       throw new UsageError(`${name} ${value} is not one of ${spec.choices.join(', ')}`);
     }
-    options[optionKey(spec)] = value;
+    const key = optionKey(spec);
+    const previous = options[key];
+    options[key] = spec.repeatable === true ? [...(Array.isArray(previous) ? previous : []), value] : value;
   }
   return { positionals, options };
 }

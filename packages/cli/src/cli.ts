@@ -5,6 +5,10 @@ import { renderHelp, renderOverview } from './help.js';
 
 /** Registered commands; each module is imported only when its command runs. */
 export const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly load: () => Promise<Command> }>> = {
+  plan: {
+    summary: 'Plan memory per device: exact KV bytes, weights, compute, and the largest context that fits each cache type',
+    load: async () => (await import('./commands/plan/index.js')).planCommand,
+  },
   inspect: { summary: 'Show a GGUF model\'s arch, hparams, per-layer table and the FA / KV-cache decision per backend', load: async () => (await import('./commands/inspect/index.js')).inspectCommand },
 };
 

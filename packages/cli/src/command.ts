@@ -8,12 +8,14 @@ export interface OptionSpec {
   /** Allowed values, checked by the parser. */
   readonly choices?: readonly string[];
   readonly default?: string;
+  /** May be given several times; the value is then an array in order (`--device 12GiB --device 24GiB`). */
+  readonly repeatable?: boolean;
 }
 
 /** What a command receives: positionals and options keyed by their first long name without dashes. */
 export interface ParsedArgs {
   readonly positionals: readonly string[];
-  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  readonly options: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 }
 
 /** Where a command writes; injected so tests can capture output. */

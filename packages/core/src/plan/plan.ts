@@ -14,6 +14,8 @@ export interface PlanRequest extends ContextRequest {
   readonly gpuLayers?: number;
   /** `--device SIZE`, in split order. */
   readonly devices?: readonly DeviceSpec[];
+  /** `--budget SIZE`: memory the host may use (weights, host KV, compute, output). */
+  readonly hostBudget?: number;
 }
 
 /** Memory on one device, or on the host. */
@@ -77,7 +79,7 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   // output layer sizes it for the logits phase too. The host always embeds the input tokens.
   const hostHasLayers = layersOn((p) => p?.kind !== 'device');
   const hostCompute = outputPlacement?.kind !== 'device' ? compute.bytes : hostHasLayers ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
-  const host: DeviceUse = tally('host', undefined, weights.hostBytes, kvAt((p) => p?.kind !== 'device'), hostCompute, output.bytes);
+  const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvAt((p) => p?.kind !== 'device'), hostCompute, output.bytes);
   const perDevice = devices.map((device, index) => {
     const holdsOutput = onDevice(index)(outputPlacement);
     const active = layersOn(onDevice(index)) || holdsOutput;
