@@ -9,6 +9,18 @@ export interface DeviceSpec {
 /** Where a layer (or the input/output layer) lives: a device index, or the host. */
 export type Placement = { readonly kind: 'host' } | { readonly kind: 'device'; readonly index: number };
 
+const HOST: Placement = Object.freeze({ kind: 'host' });
+const hostOnly = new Map<number, readonly Placement[]>();
+
+/** Every slot on the host; shared, since a CPU-only plan asks for it on every call. */
+function allOnHost(slots: number): readonly Placement[] {
+  const cached = hostOnly.get(slots);
+  if (cached !== undefined) return cached;
+  const placements = Object.freeze(Array.from({ length: slots }, () => HOST));
+  hostOnly.set(slots, placements);
+  return placements;
+}
+
 export const LAYER_SPLIT_RULE = cite('src/llama-model.cpp', 'llama_model_base::load_tensors', 'i_gpu_start = max(n_layer_all + 1 - ngl, 0); split points by free memory; input layer on the CPU; output layer = layer n_layer_all');
 
 /**
@@ -17,8 +29,9 @@ export const LAYER_SPLIT_RULE = cite('src/llama-model.cpp', 'llama_model_base::l
  * memory; everything else stays on the host. Returns placements for il = 0 … n_layer_all
  * (the last entry is the output layer).
  */
-export function placeLayers(blockCount: number, gpuLayers: number, devices: readonly DeviceSpec[]): Placement[] {
+export function placeLayers(blockCount: number, gpuLayers: number, devices: readonly DeviceSpec[]): readonly Placement[] {
   const slots = blockCount + 1;
+  if (devices.length === 0 || gpuLayers <= 0) return allOnHost(slots);
   const start = Math.max(slots - gpuLayers, 0);
   const active = devices.length === 0 ? 0 : Math.min(gpuLayers, slots);
   const total = devices.reduce((sum, device) => sum + device.bytes, 0);
@@ -29,7 +42,7 @@ export function placeLayers(blockCount: number, gpuLayers: number, devices: read
     return Math.fround(Math.fround(running) / Math.fround(total));
   });
   return Array.from({ length: slots }, (_, il): Placement => {
-    if (il < start || il - start >= active) return { kind: 'host' };
+    if (il < start || il - start >= active) return HOST;
     const point = Math.fround((il - start) / active);
     // std::upper_bound: the first split point greater than `point`.
     const index = splits.findIndex((split) => split > point);

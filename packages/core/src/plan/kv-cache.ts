@@ -48,8 +48,7 @@ export function ggmlRowSize(type: CacheType, width: number): number {
 export function planKvCache(model: ResolvedModel, decision: Pick<Decision, 'cacheTypeK' | 'cacheTypeV' | 'vTransposed'>, context: ContextPlan): KvPlan {
   const iswa = model.memory === 'iswa';
   const isMla = model.hparams.mla !== null;
-  // n_embd_v_gqa_max runs over every layer (n_layer_all), owning KV or not.
-  const vWidthMax = Math.max(0, ...model.layers.map((layer) => layer.headDimV * layer.headCountKv));
+  const vWidthMax = decision.vTransposed ? widestV(model) : 0;
   const layers: LayerKv[] = [];
   for (const layer of model.layers) {
     if (!layer.ownsKv) continue;
@@ -77,3 +76,15 @@ export function planKvCache(model: ResolvedModel, decision: Pick<Decision, 'cach
 }
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+const widest = new WeakMap<object, number>();
+
+/** `n_embd_v_gqa_max`: over every layer (n_layer_all), owning KV or not; cached per model. */
+function widestV(model: ResolvedModel): number {
+  let value = widest.get(model.layers);
+  if (value === undefined) {
+    value = Math.max(0, ...model.layers.map((layer) => layer.headDimV * layer.headCountKv));
+    widest.set(model.layers, value);
+  }
+  return value;
+}

@@ -69,8 +69,13 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   const compute = planCompute(model, decision, context, vocabSizeOf(model), ffn);
   const output = { bytes: outputBytes(vocabSizeOf(model), context.nSeq) };
 
-  const kvAt = (where: (placement: Placement | undefined) => boolean) =>
-    kv.layers.filter((layer) => where(placements[layer.index])).reduce((sum, layer) => sum + layer.kBytes + layer.vBytes, 0);
+  // KV bytes per placement in one pass: index 0 is the host, i + 1 device i.
+  const kvBy = Array.from({ length: devices.length + 1 }, () => 0);
+  for (const layer of kv.layers) {
+    const placement = placements[layer.index];
+    const slot = placement?.kind === 'device' ? placement.index + 1 : 0;
+    kvBy[slot] = (kvBy[slot] ?? 0) + layer.kBytes + layer.vBytes;
+  }
   const onDevice = (index: number) => (placement: Placement | undefined) => placement?.kind === 'device' && placement.index === index;
   const outputPlacement = placements[h.blockCount];
   const layersOn = (where: (placement: Placement | undefined) => boolean) => placements.slice(0, h.blockCount).some(where);
@@ -79,12 +84,12 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   // output layer sizes it for the logits phase too. The host always embeds the input tokens.
   const hostHasLayers = layersOn((p) => p?.kind !== 'device');
   const hostCompute = outputPlacement?.kind !== 'device' ? compute.bytes : hostHasLayers ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
-  const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvAt((p) => p?.kind !== 'device'), hostCompute, output.bytes);
+  const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvBy[0] ?? 0, hostCompute, output.bytes);
   const perDevice = devices.map((device, index) => {
     const holdsOutput = onDevice(index)(outputPlacement);
     const active = layersOn(onDevice(index)) || holdsOutput;
     const deviceCompute = !active ? 0 : holdsOutput ? compute.bytes : compute.layerPhase;
-    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvAt(onDevice(index)), deviceCompute, 0);
+    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvBy[index + 1] ?? 0, deviceCompute, 0);
   });
   const all = [host, ...perDevice];
   return { context, kv, weights, compute, output, devices: all, totalBytes: all.reduce((sum, use) => sum + use.total, 0), placements };

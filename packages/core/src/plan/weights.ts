@@ -28,26 +28,51 @@ export interface WeightsPlan {
   readonly tiedOutputCopyBytes: number;
 }
 
-/** Weight bytes per placement, from the tensor infos. */
-export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number): WeightsPlan {
-  const deviceBytes = Array.from({ length: deviceCount }, () => 0);
-  let hostBytes = 0;
-  const put = (placement: Placement | undefined, bytes: number) => {
-    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + bytes;
-    else hostBytes += bytes;
-  };
+/** Tensor bytes summed per slot, computed once per tensor list (plans of one model reuse it). */
+interface SlotBytes {
+  readonly input: number;
+  /** Index il = layer il; index blockCount = the output layer. */
+  readonly slots: readonly number[];
+  readonly total: number;
+  readonly tokenEmbd: number;
+  readonly hasOutput: boolean;
+}
+
+const slotCache = new WeakMap<readonly TensorInfo[], Map<number, SlotBytes>>();
+
+function bytesBySlot(tensors: readonly TensorInfo[], blockCount: number): SlotBytes {
+  const cached = slotCache.get(tensors)?.get(blockCount);
+  if (cached !== undefined) return cached;
+  const slots = Array.from({ length: blockCount + 1 }, () => 0);
+  let input = 0;
   let total = 0;
   let tokenEmbd = 0;
   for (const tensor of tensors) {
     const bytes = tensorBytes(tensor);
     total += bytes;
-    const slot = tensorSlot(tensor.name, blockCount);
     if (tensor.name === 'token_embd.weight') tokenEmbd = bytes;
-    put(slot === 'input' ? { kind: 'host' } : placements[slot], bytes);
+    const slot = tensorSlot(tensor.name, blockCount);
+    if (slot === 'input') input += bytes;
+    else slots[Math.min(slot, blockCount)] = (slots[Math.min(slot, blockCount)] ?? 0) + bytes;
   }
+  const result = { input, slots, total, tokenEmbd, hasOutput: tensors.some((tensor) => tensor.name === 'output.weight') };
+  slotCache.set(tensors, (slotCache.get(tensors) ?? new Map()).set(blockCount, result));
+  return result;
+}
+
+/** Weight bytes per placement, from the tensor infos. */
+export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number): WeightsPlan {
+  const { input, slots, total, tokenEmbd, hasOutput } = bytesBySlot(tensors, blockCount);
+  const deviceBytes = Array.from({ length: deviceCount }, () => 0);
+  let hostBytes = input;
+  const put = (placement: Placement | undefined, bytes: number) => {
+    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + bytes;
+    else hostBytes += bytes;
+  };
+  slots.forEach((bytes, slot) => put(placements[slot], bytes));
   // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) on its own device.
   const outputPlacement = placements[blockCount];
-  const tied = !tensors.some((tensor) => tensor.name === 'output.weight') && outputPlacement?.kind === 'device' ? tokenEmbd : 0;
+  const tied = !hasOutput && outputPlacement?.kind === 'device' ? tokenEmbd : 0;
   if (tied > 0) put(outputPlacement, tied);
   return { bytes: total + tied, hostBytes, deviceBytes, tiedOutputCopyBytes: tied };
 }
