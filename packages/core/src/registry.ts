@@ -22,5 +22,6 @@ export interface InspectedModel extends ResolvedModel {
 /** Reads a local GGUF or an https URL and resolves it with the registry's plugins. */
 export async function loadModel(source: string): Promise<InspectedModel> {
   const header = await readGgufHeader(source);
-  return { ...resolveModel(header.metadata, archTable, source), tensors: header.tensors };
+  // header.source has credentials and query strings removed: errors may print it.
+  return { ...resolveModel(header.metadata, archTable, header.source), tensors: header.tensors };
 }

@@ -1,6 +1,6 @@
 import { ModelError } from './errors.js';
 
-/** A GGUF metadata value as @huggingface/gguf returns it (u64 may be a bigint). */
+/** A GGUF metadata value as the header reader returns it (u64/i64 beyond 2^53 are bigints). */
 export type MetadataScalar = number | bigint | string | boolean;
 export type MetadataValue = MetadataScalar | readonly MetadataValue[];
 
