@@ -9,6 +9,9 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
     summary: 'Plan memory per device: exact KV bytes, weights, compute, and the largest context that fits each cache type',
     load: async () => (await import('./commands/plan/index.js')).planCommand,
   },
+  list: { summary: 'List the registry’s architectures with their status and which backends allow flash attention', load: async () => (await import('./commands/list/index.js')).listCommand },
+  check: { summary: 'Validate every plugin and check that generated files are fresh and not edited by hand', load: async () => (await import('./commands/check/index.js')).checkCommand },
+  codegen: { summary: 'Regenerate the typed tables, Go tables, JSON and docs from the plugins', load: async () => (await import('./commands/codegen/index.js')).codegenCommand },
   inspect: { summary: 'Show a GGUF model\'s arch, hparams, per-layer table and the FA / KV-cache decision per backend', load: async () => (await import('./commands/inspect/index.js')).inspectCommand },
 };
 

@@ -1,5 +1,6 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { emitCliDocs } from './emit-cli-docs.js';
 import { emitText } from './emit-text.js';
 import { type GeneratedFile, GENERATED_TS_DIR, emitTypeScript } from './emit-typescript.js';
 import { loadRegistry } from './load-registry.js';
@@ -8,7 +9,7 @@ import { byCodePoint } from './order.js';
 /** Every generated file, in memory. Pure apart from reading the registry and templates. */
 export async function generate(root: string): Promise<GeneratedFile[]> {
   const registry = await loadRegistry(root);
-  const files = [...emitTypeScript(registry), ...(await emitText(registry))];
+  const files = [...emitTypeScript(registry), ...(await emitText(registry)), ...(await emitCliDocs(root))];
   return files.sort((a, b) => byCodePoint(a.path, b.path));
 }
 

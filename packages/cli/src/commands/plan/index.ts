@@ -1,9 +1,11 @@
+import { writeFile } from 'node:fs/promises';
 import { BACKEND_NAMES, type AttentionRequest, type BackendName, type CacheType, type DeviceSpec, ModelError, isBackendName, loadModel } from '@arch-registry/core';
 import { type Command, type OptionSpec, type ParsedArgs, UsageError } from '../../command.js';
 import { errorJson } from '../../errors.js';
 import { REQUEST_OPTIONS } from '../../request-options.js';
 import { parseSize } from '../../size.js';
 import { RefusedRequest, buildPlanReport } from './report.js';
+import { renderChart } from './chart.js';
 import { renderPlan } from './render.js';
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -19,6 +21,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { names: ['--backend'], value: 'name', choices: BACKEND_NAMES, description: 'backend of the devices (default: cuda with --device, else cpu)' },
   { names: ['--device'], value: 'size', repeatable: true, description: 'memory of one GPU, in split order (repeat for each)' },
   { names: ['--budget'], value: 'size', description: 'memory the host may use' },
+  { names: ['--chart'], value: 'out.svg', description: 'also write an SVG of memory against context length per cache type' },
 ];
 
 function integer(args: ParsedArgs, key: string, flag: string): number {
@@ -38,6 +41,7 @@ export const planCommand: Command = {
     'arch-registry plan model.gguf -c 32768 -ctk q8_0 -ctv q8_0',
     'arch-registry plan model.gguf --device 12GiB --device 24GiB',
     'arch-registry plan model.gguf --budget 24GiB --json',
+    'arch-registry plan model.gguf --device 24GiB --chart memory.svg',
   ],
   async run(args, io) {
     const [source, ...extra] = args.positionals;
@@ -55,12 +59,7 @@ export const planCommand: Command = {
     const json = args.options.json === true;
     try {
       const model = await loadModel(source);
-      const report = buildPlanReport({
-        model,
-        backend,
-        request,
-        constrained: devices.length > 0 || budget !== undefined,
-        planRequest: {
+      const planRequest = {
           nCtx: integer(args, 'ctx-size', '-c'),
           nSeq: Math.max(1, integer(args, 'parallel', '-np')),
           nBatch: integer(args, 'batch-size', '-b'),
@@ -70,9 +69,16 @@ export const planCommand: Command = {
           devices,
           ...(budget === undefined ? {} : { hostBudget: budget }),
           ...(typeof args.options['gpu-layers'] === 'string' ? { gpuLayers: integer(args, 'gpu-layers', '-ngl') } : {}),
-        },
-      });
+      };
+      const report = buildPlanReport({ model, backend, request, constrained: devices.length > 0 || budget !== undefined, planRequest });
       io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : renderPlan(report));
+      const chart = args.options.chart;
+      if (typeof chart === 'string') {
+        const maxByType = Object.fromEntries((report.byCacheType ?? []).filter((entry) => entry.tokens !== undefined).map((entry) => [entry.cacheType, entry.tokens]));
+        const total = devices.reduce((sum, device) => sum + device.bytes, budget ?? 0);
+        await writeFile(chart, renderChart({ model, backend, request, planRequest: { ...planRequest, nCtx: 0 }, budget: devices.length > 0 || budget !== undefined ? total : undefined, maxByType }));
+        if (!json) io.stdout(`chart     wrote ${chart}\n`);
+      }
       return 0;
     } catch (error) {
       if (error instanceof RefusedRequest) {
