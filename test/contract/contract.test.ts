@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ARCH_NAMES, type CacheType, type ResolvedModel, archTable, loadModel, planContext, planKvCache } from '@arch-registry/core';
+import { ARCH_NAMES, type CacheType, type ResolvedModel, archTable, loadModel, planContext, planKvCache, planRecurrentState } from '@arch-registry/core';
 import { sizeLineMib } from '@arch-registry/node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchFactHint, kvFactHint } from './fact-hints.js';
@@ -102,6 +102,13 @@ describe.each(archs)('%s on node-llama-cpp 3.21.1 (llama.cpp v0.4.0, CPU)', (arc
       const predicted = kv.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, streams: context.streams, kMiB: sizeLineMib(c.kBytes), vMiB: sizeLineMib(c.vBytes) }));
       const reported = s.report.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, streams: c.streams, kMiB: c.kMiB, vMiB: c.vMiB }));
       expect({ id: s.id, caches: reported }, kvFactHint(archTable[arch])).toEqual({ id: s.id, caches: predicted });
+      // Recurrent state (always f32): the runtime's llama_memory_recurrent line, when the model has any.
+      const state = planRecurrentState(model, context);
+      const loggedState = s.report.recurrent === undefined ? undefined : { cells: s.report.recurrent.cells, rMiB: s.report.recurrent.rMiB, sMiB: s.report.recurrent.sMiB };
+      expect({ id: s.id, state: loggedState }, kvFactHint(archTable[arch])).toEqual({
+        id: s.id,
+        state: state.layers === 0 ? undefined : { cells: state.cells, rMiB: sizeLineMib(state.rBytes), sMiB: sizeLineMib(state.sBytes) },
+      });
     }
   });
 

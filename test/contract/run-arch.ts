@@ -115,8 +115,9 @@ async function runScenario(scenario: Scenario, modelHandle: LlamaModel, fixedTok
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
   }
-  // ISWA prints one size line per sub-cache; a refused context prints none.
-  await settleLog(from, (since) => context === undefined || cachesLogged(since, resolved.memory === 'iswa' ? 2 : 1));
+  // ISWA prints one size line per sub-cache, hybrids one more for the recurrent state; a refused context prints none.
+  const expectedLines = (resolved.memory === 'iswa' ? 2 : resolved.memory === 'recurrent' ? 0 : 1) + (resolved.hparams.recurrent === null ? 0 : 1);
+  await settleLog(from, (since) => context === undefined || cachesLogged(since, expectedLines));
   const report = readRuntimeReport(lines.slice(from));
   const run: ScenarioRun & { tokens?: Token[] } = {
     id: scenario.id,

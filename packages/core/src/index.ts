@@ -21,3 +21,4 @@ export * from './plan/weights.js';
 export * from './plan/output.js';
 export * from './plan/plan.js';
 export * from './plan/max-context.js';
+export * from './plan/recurrent-state.js';

@@ -45,6 +45,8 @@ export interface Hparams {
   readonly mla: ResolvedMla | null;
   /** Per block: carries recurrent state (hybrid and recurrent archs), else null. */
   readonly recurrent: readonly boolean[] | null;
+  /** f32 elements of one recurrent layer's R and S rows (`n_embd_r`, `n_embd_s`), or null without recurrent layers. */
+  readonly recurrentStateWidths: { readonly r: number; readonly s: number } | null;
   readonly causal: boolean;
   readonly expertCount: number;
   readonly expertUsedCount: number;
@@ -108,6 +110,25 @@ function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, 
     );
   }
   return { type: rule.swaType, window: size, isSwa };
+}
+
+/** `n_embd_r` / `n_embd_s` for the arch's state kind, read from its keys. */
+function stateWidths(plugin: ArchPlugin, reader: MetadataReader, nEmbd: number): { r: number; s: number } | null {
+  switch (plugin.recurrentState?.value) {
+    case 'rwkv':
+      return { r: reader.uintOr('token_shift_count', 2) * nEmbd, s: nEmbd * reader.uint('wkv.head_size') };
+    case 'shortconv':
+      return { r: nEmbd * (reader.uint('shortconv.l_cache') - 1), s: reader.uintOr('ssm.state_size', 0) * reader.uintOr('ssm.inner_size', 0) };
+    case 'mamba': {
+      const dConv = reader.uintOr('ssm.conv_kernel', 0);
+      const dInner = reader.uintOr('ssm.inner_size', 0);
+      const dState = reader.uintOr('ssm.state_size', 0);
+      const groups = reader.uintOr('ssm.group_count', 0);
+      return { r: (dConv > 0 ? dConv - 1 : 0) * (dInner + 2 * groups * dState), s: dState * dInner };
+    }
+    case undefined:
+      return null;
+  }
 }
 
 function resolveRecurrent(rule: LayerRule, reader: MetadataReader, headCountKv: readonly number[], blockCount: number): boolean[] | null {
@@ -197,6 +218,7 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
     swa: plugin.layers.type === 'swa' ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes) : null,
     mla,
     recurrent,
+    recurrentStateWidths: recurrent === null ? null : stateWidths(plugin, reader, nEmbd),
     causal: reader.boolOr('attention.causal', plugin.attention.causal.value),
     expertCount: reader.uintOr('expert_count', 0),
     expertUsedCount: reader.has('expert_used_count') && !reader.isArray('expert_used_count') ? reader.uint('expert_used_count') : 0,

@@ -64,7 +64,8 @@ export function planKvCache(model: ResolvedModel, decision: Pick<Decision, 'cach
       vBytes: isMla ? 0 : ggmlRowSize(decision.cacheTypeV, vWidth) * rows,
     });
   }
-  const roles: CacheRole[] = iswa ? ['non-swa', 'swa'] : ['kv'];
+  // Recurrent-only models have no attention cache object at all.
+  const roles: CacheRole[] = model.memory === 'recurrent' ? [] : iswa ? ['non-swa', 'swa'] : ['kv'];
   const caches = roles.map((role): CacheKv => {
     const members = layers.filter((layer) => layer.cache === role);
     const cells = role === 'swa' ? (context.swaCells ?? context.cellsPerStream) : context.cellsPerStream;

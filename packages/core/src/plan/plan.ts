@@ -6,6 +6,7 @@ import { type ContextPlan, type ContextRequest, planContext } from './context.js
 import { type DeviceSpec, type Placement, placeLayers } from './devices.js';
 import { type KvPlan, planKvCache } from './kv-cache.js';
 import { outputBytes } from './output.js';
+import { type RecurrentStatePlan, planRecurrentState } from './recurrent-state.js';
 import { type WeightsPlan, planWeights } from './weights.js';
 
 /** A context request plus where the model goes, with llama.cpp's flag meanings. */
@@ -25,6 +26,8 @@ export interface DeviceUse {
   readonly capacity: number | undefined;
   readonly weights: number;
   readonly kv: number;
+  /** Recurrent (SSM / conv) state of the layers placed here. */
+  readonly state: number;
   readonly compute: number;
   readonly output: number;
   readonly total: number;
@@ -33,6 +36,7 @@ export interface DeviceUse {
 export interface Plan {
   readonly context: ContextPlan;
   readonly kv: KvPlan;
+  readonly recurrentState: RecurrentStatePlan;
   readonly weights: WeightsPlan;
   readonly compute: ComputePlan;
   readonly output: { readonly bytes: number };
@@ -63,6 +67,7 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   const placements = placeLayers(model.hparams.blockCount, gpuLayers, devices);
   const context = planContext(model, request);
   const kv = planKvCache(model, decision, context);
+  const recurrentState = planRecurrentState(model, context);
   const weights = planWeights(model.tensors, model.hparams.blockCount, placements, devices.length);
   const h = model.hparams;
   const ffn = h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength * Math.max(1, h.expertUsedCount);
@@ -71,10 +76,15 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
 
   // KV bytes per placement in one pass: index 0 is the host, i + 1 device i.
   const kvBy = Array.from({ length: devices.length + 1 }, () => 0);
-  for (const layer of kv.layers) {
-    const placement = placements[layer.index];
-    const slot = placement?.kind === 'device' ? placement.index + 1 : 0;
-    kvBy[slot] = (kvBy[slot] ?? 0) + layer.kBytes + layer.vBytes;
+  const slotOf = (index: number) => {
+    const placement = placements[index];
+    return placement?.kind === 'device' ? placement.index + 1 : 0;
+  };
+  for (const layer of kv.layers) kvBy[slotOf(layer.index)] = (kvBy[slotOf(layer.index)] ?? 0) + layer.kBytes + layer.vBytes;
+  const stateBy = Array.from({ length: devices.length + 1 }, () => 0);
+  const perLayerState = recurrentState.layers === 0 ? 0 : recurrentState.bytes / recurrentState.layers;
+  for (const layer of model.layers) {
+    if (layer.hasRecurrentState && !layer.isMtp) stateBy[slotOf(layer.index)] = (stateBy[slotOf(layer.index)] ?? 0) + perLayerState;
   }
   const onDevice = (index: number) => (placement: Placement | undefined) => placement?.kind === 'device' && placement.index === index;
   const outputPlacement = placements[h.blockCount];
@@ -84,17 +94,17 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   // output layer sizes it for the logits phase too. The host always embeds the input tokens.
   const hostHasLayers = layersOn((p) => p?.kind !== 'device');
   const hostCompute = outputPlacement?.kind !== 'device' ? compute.bytes : hostHasLayers ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
-  const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvBy[0] ?? 0, hostCompute, output.bytes);
+  const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvBy[0] ?? 0, stateBy[0] ?? 0, hostCompute, output.bytes);
   const perDevice = devices.map((device, index) => {
     const holdsOutput = onDevice(index)(outputPlacement);
     const active = layersOn(onDevice(index)) || holdsOutput;
     const deviceCompute = !active ? 0 : holdsOutput ? compute.bytes : compute.layerPhase;
-    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvBy[index + 1] ?? 0, deviceCompute, 0);
+    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvBy[index + 1] ?? 0, stateBy[index + 1] ?? 0, deviceCompute, 0);
   });
   const all = [host, ...perDevice];
-  return { context, kv, weights, compute, output, devices: all, totalBytes: all.reduce((sum, use) => sum + use.total, 0), placements };
+  return { context, kv, recurrentState, weights, compute, output, devices: all, totalBytes: all.reduce((sum, use) => sum + use.total, 0), placements };
 }
 
-function tally(name: string, capacity: number | undefined, weights: number, kv: number, compute: number, output: number): DeviceUse {
-  return { name, capacity, weights, kv, compute, output, total: weights + kv + compute + output };
+function tally(name: string, capacity: number | undefined, weights: number, kv: number, state: number, compute: number, output: number): DeviceUse {
+  return { name, capacity, weights, kv, state, compute, output, total: weights + kv + state + compute + output };
 }

@@ -153,6 +153,16 @@ export interface RuntimeQuirks {
   readonly kvTypesMustMatch: Fact<boolean>;
 }
 
+/**
+ * Which per-layer state a recurrent layer keeps (`llama_hparams::n_embd_r` / `n_embd_s`), by the
+ * keys that size it. R and S are always f32, whatever the cache types.
+ * - `mamba`: r = (ssm.conv_kernel − 1)·(ssm.inner_size + 2·ssm.group_count·ssm.state_size),
+ *   s = ssm.state_size·ssm.inner_size (Mamba 1/2, Gated DeltaNet, hybrids built on them).
+ * - `rwkv`: r = token_shift_count·n_embd, s = n_embd·wkv.head_size.
+ * - `shortconv`: r = n_embd·(shortconv.l_cache − 1), s = 0 (LFM2).
+ */
+export type RecurrentStateKind = 'mamba' | 'rwkv' | 'shortconv';
+
 /** What happens to trailing MTP layers in the main context's KV cache. */
 export type MtpPolicy = 'none' | 'kept-in-kv' | 'excluded-from-kv';
 
@@ -184,6 +194,8 @@ export interface ArchPlugin {
   readonly attention: AttentionFacts;
   readonly rope: RopeFacts;
   readonly runtime: RuntimeQuirks;
+  /** How recurrent layers size their state; required for hybrid and recurrent layer rules. */
+  readonly recurrentState?: Fact<RecurrentStateKind>;
   /** The GGUF tensors `load_arch_tensors` creates, so a model can be synthesized. */
   readonly tensors: TensorLayout;
   /** The smallest model that keeps this arch's shape, run by the contract tests. */

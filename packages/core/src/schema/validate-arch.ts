@@ -104,6 +104,7 @@ const archShape: Check = object({
     flashAttentionForcedOff: factOf(isBoolean),
     kvTypesMustMatch: factOf(isBoolean),
   }),
+  recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
   tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), cite: citeCheck }),
   contract: object({
     hparams: (value, path, issues) => {
@@ -132,6 +133,9 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
   const wantedRule = ruleFor[memory.value];
   if (wantedRule !== undefined && wantedRule !== layers.type) {
     issues.push({ path: 'memory.value', expected: `"${memoryFor[layers.type]}" for a layers rule of type "${layers.type}" ("${memory.value}" needs "${wantedRule}")`, found: `"${memory.value}"` });
+  }
+  if ((layers.type === 'hybrid' || layers.type === 'recurrent') && plugin.recurrentState === undefined) {
+    issues.push({ path: 'recurrentState', expected: 'how recurrent layers size their state ("mamba", "rwkv" or "shortconv"), cited from llama_hparams::n_embd_r / n_embd_s', found: 'nothing' });
   }
   if (layers.type === 'swa') {
     const { window, activation } = layers;

@@ -25,8 +25,17 @@ export function renderPlan(report: PlanReport): string {
     '',
     'Memory:',
     renderTable(
-      ['where', 'capacity', 'weights', 'KV', 'compute', 'output', 'total'],
-      memory.devices.map((use) => [use.name, use.capacity === undefined ? '-' : formatBytes(use.capacity), formatBytes(use.weights), formatBytes(use.kv), formatBytes(use.compute), formatBytes(use.output), formatBytes(use.total)]),
+      ['where', 'capacity', 'weights', 'KV', ...(memory.recurrentState.bytes > 0 ? ['state'] : []), 'compute', 'output', 'total'],
+      memory.devices.map((use) => [
+        use.name,
+        use.capacity === undefined ? '-' : formatBytes(use.capacity),
+        formatBytes(use.weights),
+        formatBytes(use.kv),
+        ...(memory.recurrentState.bytes > 0 ? [formatBytes(use.state)] : []),
+        formatBytes(use.compute),
+        formatBytes(use.output),
+        formatBytes(use.total),
+      ]),
     ),
     `          compute buffers: ${memory.compute.accuracy === 'exact-for-dense-fa' ? 'closed form checked against the runtime' : 'estimated'}`,
   ];

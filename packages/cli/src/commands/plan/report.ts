@@ -84,7 +84,7 @@ export function buildPlanReport(input: PlanInput): PlanReport {
     context: { nCtx: result.context.nCtx, cellsPerStream: result.context.cellsPerStream, streams: result.context.streams, swaCells: result.context.swaCells, nUbatch: result.context.nUbatch },
     memory: {
       kvCache: { bytes: result.kv.bytes, kBytes: result.kv.kBytes, vBytes: result.kv.vBytes, caches: result.kv.caches, layers: result.kv.layers },
-      recurrentState: { bytes: 0 },
+      recurrentState: { bytes: result.recurrentState.bytes },
       weights: { bytes: result.weights.bytes },
       compute: { bytes: result.compute.bytes, accuracy: result.compute.accuracy },
       output: result.output,
