@@ -176,7 +176,20 @@ const invalidArchs: readonly ArchRow[] = [
       ['memory.value', 'kv'],
     ],
     plugin: 'exaone4',
-    issues: [{ path: 'memory.value', expected: 'recurrent' }],
+    // A recurrent rule also needs the recurrentState fact that sizes its R/S rows.
+    issues: [
+      { path: 'memory.value', expected: 'recurrent' },
+      { path: 'recurrentState', expected: 'how recurrent layers size their state' },
+    ],
+  },
+  {
+    name: 'hybrid layer rule without recurrentState',
+    edits: [
+      ['layers', { type: 'hybrid', recurrent: { type: 'head-count-kv-zero' }, cite: aCite }],
+      ['memory.value', 'hybrid'],
+    ],
+    plugin: 'exaone4',
+    issues: [{ path: 'recurrentState', expected: 'n_embd_r / n_embd_s' }],
   },
   {
     name: 'required window with a default',

@@ -92,7 +92,8 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   }
   const metadata: [string, GgufValue][] = [
     ['general.architecture', { type: 'string', value: plugin.name }],
-    ['general.name', { type: 'string', value: `${plugin.name}-${mode}` }],
+    // Not the arch name: llama.cpp's vocab loader keys special-token lookups off general.name ("phi3" wants <|endoftext|>).
+    ['general.name', { type: 'string', value: `arch-registry-${mode}` }],
     ...Object.entries(hparams).map(([key, value]): [string, GgufValue] => [`${plugin.name}.${key}`, toGguf(value)]),
     ...spmVocabMetadata(vocabSize),
   ];
