@@ -38,8 +38,12 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
     const headCount = hparams.headCount[il] ?? 0;
     const headCountKv = hparams.headCountKv[il] ?? 0;
     const isSwa = hparams.swa?.isSwa[il] === true;
-    const attends = (!recurrent || everyLayerBoth) && headCount > 0;
+    // A layer runs attention only with query and KV heads (deci's linear-attention layers have no KV heads).
+    const attends = (!recurrent || everyLayerBoth) && headCount > 0 && headCountKv > 0;
     const mtpDropped = isMtp && plugin.mtp.value === 'excluded-from-kv';
+    // llama_kv_cache gets no layer filter for kv/iswa memory: every layer takes a slot, a zero-width
+    // one when it has no KV heads; hybrids filter out their recurrent layers.
+    const inCache = plugin.memory.value !== 'recurrent' && plugin.memory.value !== 'none' && (!recurrent || everyLayerBoth) && !mtpDropped;
     let kind: LayerKind = 'none';
     if (recurrent && !everyLayerBoth) kind = 'recurrent';
     else if (attends && !mtpDropped) kind = attentionKind(hparams, il);
@@ -51,7 +55,7 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
       headDimK: isSwa ? hparams.headDimKSwa : hparams.headDimK,
       headDimV: isSwa ? hparams.headDimVSwa : hparams.headDimV,
       window: isSwa && hparams.swa !== null ? hparams.swa.window : null,
-      ownsKv: attends && !mtpDropped,
+      ownsKv: inCache,
       hasRecurrentState: recurrent,
       isMtp,
     };

@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadModel, planContext, planKvCache, type CacheType } from '@arch-registry/core';
+import { sizeLineMib } from '@arch-registry/node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runArchInChild } from './run-child.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'arch-registry-variants-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Contract models bent to a shape the default one does not reach; the KV rule must still hold. */
+const VARIANTS = [
+  {
+    name: 'deci with an attention-free layer: a zero-width KV slot still counts, and V pads to the widest layer with FA off',
+    arch: 'deci',
+    hparams: { 'attention.head_count': [4, 0], 'attention.head_count_kv': [2, 0] },
+  },
+  {
+    name: 'exaone4 with a trailing MTP layer (block_count 65, nextn 1): n_layer stays 64, so SWA applies, and the MTP layer keeps KV in the pinned runtime',
+    arch: 'exaone4',
+    hparams: { block_count: 65, nextn_predict_layers: 1 },
+  },
+] as const;
+
+describe.each(VARIANTS)('$name', ({ arch, hparams }) => {
+  it('every created context logs the cells, layers and bytes the planner predicts', async () => {
+    const work = path.join(dir, `${arch}-${Object.keys(hparams).join('-').replace(/[^a-z_-]/g, '')}`);
+    await mkdir(work, { recursive: true });
+    const run = await runArchInChild(arch, work, 240_000, { hparams });
+    const model = await loadModel(run.file);
+    let compared = 0;
+    for (const s of run.scenarios) {
+      if (!s.dispatched.ok || s.report.context === undefined) continue;
+      const logged = s.report.context;
+      const context = planContext(model, { nCtx: logged.nCtx, nSeq: logged.nSeqMax, nBatch: logged.nBatch, nUbatch: logged.nUbatch, kvUnified: logged.kvUnified, swaFull: false });
+      const { decision } = s.dispatched;
+      const kv = planKvCache(model, { cacheTypeK: decision.cacheTypeK as CacheType, cacheTypeV: decision.cacheTypeV as CacheType, vTransposed: decision.vTransposed }, context);
+      expect({ id: s.id, caches: s.report.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, kMiB: c.kMiB, vMiB: c.vMiB })) }).toEqual({
+        id: s.id,
+        caches: kv.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, kMiB: sizeLineMib(c.kBytes), vMiB: sizeLineMib(c.vBytes) })),
+      });
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(6);
+  }, 300_000);
+});
