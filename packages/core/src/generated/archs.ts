@@ -2,13 +2,786 @@
 import type { ArchPlugin } from '../schema/arch.js';
 
 /** Every architecture in the registry, sorted. */
-export const ARCH_NAMES = ['deepseek2', 'exaone4', 'gemma3', 'gpt-oss', 'grok', 'llama', 'qwen2', 'qwen3', 'qwen3moe'] as const;
+export const ARCH_NAMES = ['bloom', 'cohere2', 'deci', 'deepseek2', 'exaone4', 'falcon-h1', 'gemma2', 'gemma3', 'glm4moe', 'gpt-oss', 'granitehybrid', 'grok', 'lfm2', 'llama', 'mamba2', 'minicpm3', 'mistral3', 'olmo2', 'openelm', 'phi2', 'phi3', 'qwen2', 'qwen3', 'qwen3moe', 'qwen3next', 'rwkv7', 'starcoder'] as const;
 
 /** The name of any architecture the registry has a plugin for. */
-export type ArchName = 'deepseek2' | 'exaone4' | 'gemma3' | 'gpt-oss' | 'grok' | 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe';
+export type ArchName = 'bloom' | 'cohere2' | 'deci' | 'deepseek2' | 'exaone4' | 'falcon-h1' | 'gemma2' | 'gemma3' | 'glm4moe' | 'gpt-oss' | 'granitehybrid' | 'grok' | 'lfm2' | 'llama' | 'mamba2' | 'minicpm3' | 'mistral3' | 'olmo2' | 'openelm' | 'phi2' | 'phi3' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'qwen3next' | 'rwkv7' | 'starcoder';
 
 /** The architecture facts, one entry per plugin. */
 export const archTable = {
+  bloom: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::load_arch_hparams',
+          note: 'hparams.f_max_alibi_bias = 8.0f ("TODO: become GGUF KV parameter"): attention.max_alibi_bias is never read; llama_model_base::load_hparams then sets use_alibi',
+        },
+        value: {
+          maxBias: 8,
+          type: 'fixed',
+        },
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::load_arch_tensors',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 512,
+      },
+      vocabSize: 320,
+      why: 'ALiBi (max bias 8, set by the loader whatever the metadata says) on both the FA and the soft-max path, with GQA 2 (4 heads over 2 KV heads), which the n_embd_gqa-wide fused QKV allows although released BLOOMs are MHA; head dim 32 = n_embd / n_head as the n_embd-wide Q and output projection require, and q8_0/q4_0 divide it',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/bloom.cpp',
+        fn: 'llama_model_bloom::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: llama_kv_cache over every layer, no filter',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/bloom.cpp',
+        fn: 'llama_model_bloom::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'bloom',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/bloom.cpp',
+        fn: 'llama_model_bloom::load_arch_hparams',
+        note: 'LayerNorm (not RMS) epsilon, read with get_key (required)',
+      },
+      value: ['attention.layer_norm_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/bloom.cpp',
+          fn: 'llama_model_bloom::graph',
+          note: 'rope type none: no layer rotates Q/K; positions come from ALiBi alone',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'none',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'BigScience BLOOM: ALiBi position bias (max bias hard-coded to 8), no RoPE, fused QKV with biases and an embedding LayerNorm.',
+    tensors: {
+      cite: {
+        file: 'src/models/bloom.cpp',
+        fn: 'llama_model_bloom::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'token_embd_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'token_embd_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'output_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          shape: ['n_embd', 'n_embd + 2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          shape: ['n_embd + 2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_output.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
+  cohere2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.sliding_window': 128,
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        logit_scale: {
+          f32: 0.25,
+        },
+        'rope.freq_base': {
+          f32: 50000,
+        },
+      },
+      vocabSize: 320,
+      why: 'the required window 128 (below the test context) and 4 layers span one period of 4: 3 SWA layers with RoPE (0-2) and 1 global NoPE layer (3); GQA 2 with head dim 32 = n_embd / n_head as the n_embd-wide Q requires',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      activation: {
+        type: 'always',
+      },
+      cite: {
+        file: 'src/models/cohere2.cpp',
+        fn: 'llama_model_cohere2::load_arch_hparams',
+        note: 'swa_type STANDARD unconditionally; set_swa_pattern(4) (dense-last: layers 3, 7, ... global), period overridable by a scalar sliding_window_pattern via get_key_or_arr(uint32&); n_swa from the required attention.sliding_window',
+      },
+      denseFirst: false,
+      patternKey: 'scalar',
+      period: 4,
+      swaType: 'standard',
+      type: 'swa',
+      window: {
+        required: true,
+      },
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llama_kv_cache_iswa when swa_type != NONE, which cohere2 always sets',
+      },
+      value: 'iswa',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/cohere2.cpp',
+        fn: 'llama_model_cohere2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'cohere2',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/cohere2.cpp',
+        fn: 'llama_model_cohere2::load_arch_hparams',
+        note: 'get_key without required=false for LLM_KV_ATTENTION_SLIDING_WINDOW, LLM_KV_LOGIT_SCALE, LLM_KV_ATTENTION_LAYERNORM_EPS',
+      },
+      value: ['attention.sliding_window', 'logit_scale', 'attention.layer_norm_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/cohere2.cpp',
+          fn: 'llama_model_cohere2::graph',
+          note: 'ggml_rope_ext on Q and K only if hparams.is_swa(il): global layers are NoPE',
+        },
+        value: {
+          type: 'full-attention-layers',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Cohere Command R7B / Command A: 3 sliding-window layers with RoPE to 1 global NoPE layer; parallel attention and FFN.',
+    tensors: {
+      cite: {
+        file: 'src/models/cohere2.cpp',
+        fn: 'llama_model_cohere2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+      ],
+    },
+  },
+  deci: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::load_arch_tensors',
+          note: 'n_head(i), n_head_kv(i), n_ff(i) per layer: n_head_kv 0 && n_head > 0 = "linear attention" (attn_norm + attn_output {n_embd, n_embd}, no Q/K/V, no build_attn); n_head 0 = attention-free layer (no attention tensors); n_ff 0 = FFN-free layer',
+        },
+        value: true,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': [4, 4],
+        'attention.head_count_kv': [2, 2],
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.value_length': 32,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'per-layer head_count / head_count_kv arrays (GQA 2: 4 heads over 2 KV heads), head dim 32 = n_rot as the deci n_rot check demands, q8_0/q4_0 dividing it',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/deci.cpp',
+        fn: 'llama_model_deci::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch, no layer filter: llama_kv_cache allocates every layer, a head_count_kv 0 layer with a zero-width K (and V unless v_trans pads V to n_embd_v_gqa_max)',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/deci.cpp',
+        fn: 'llama_model_deci::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'deci',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/deci.cpp',
+        fn: 'llama_model_deci::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: true,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/deci.cpp',
+          fn: 'llama_model_deci::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'DeciLM / NVIDIA Llama-3.1-Nemotron (51B, Ultra 253B): llama blocks with per-layer head, KV-head and FFN counts; head_count_kv 0 marks a linear-attention or attention-free layer that keeps a zero-width KV slot.',
+    tensors: {
+      cite: {
+        file: 'src/models/deci.cpp',
+        fn: 'llama_model_deci::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_freqs.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          layers: 'attention',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_head*n_embd_head_k + n_embd_k_gqa + n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_head*n_embd_head_k'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_head*n_embd_head_k'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*n_embd_head_k', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_output.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
   deepseek2: {
     attention: {
       alibi: {
@@ -606,6 +1379,606 @@ export const archTable = {
       ],
     },
   },
+  'falcon-h1': {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_tensors',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.value_length': 32,
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.freq_base': {
+          f32: 100000000000,
+        },
+        'ssm.conv_kernel': 4,
+        'ssm.group_count': 1,
+        'ssm.inner_size': 256,
+        'ssm.state_size': 64,
+        'ssm.time_step_rank': 8,
+      },
+      vocabSize: 320,
+      why: 'every one of 4 layers holds KV (4 heads over 2 KV heads, head dim 32) and Mamba-2 state (d_inner 256, 8 SSM heads of 32, 1 group); 4 layers so R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/falcon-h1.cpp',
+        fn: 'llama_model_falcon_h1::load_arch_hparams',
+        note: 'is_recr_impl filled with true; create_memory keeps every layer in both the KV cache and the recurrent state',
+      },
+      recurrent: {
+        type: 'every-layer',
+      },
+      type: 'hybrid',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_hybrid(FALCON_H1): llama_memory_hybrid with filter_attn = filter_recr = every layer',
+      },
+      value: 'hybrid',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/falcon-h1.cpp',
+        fn: 'llama_model_falcon_h1::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'falcon-h1',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'no wkv_head_size / shortconv / KDA: r = (d_conv−1)·(d_inner + 2·n_group·d_state), s = d_state·d_inner',
+      },
+      value: 'mamba',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/falcon-h1.cpp',
+        fn: 'llama_model_falcon_h1::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/falcon-h1.cpp',
+          fn: 'llama_model_falcon_h1::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'TII Falcon-H1: every layer runs GQA attention and a Mamba-2 mixer in parallel, so every layer keeps both KV rows and SSM state.',
+    tensors: {
+      cite: {
+        file: 'src/models/falcon-h1.cpp',
+        fn: 'llama_model_falcon_h1::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'rope_freqs.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_in.weight',
+          shape: ['n_embd', 'ssm.inner_size + ssm.inner_size + 2*ssm.group_count*ssm.state_size + ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.weight',
+          shape: ['ssm.conv_kernel', 'ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.bias',
+          shape: ['ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_dt.bias',
+          shape: ['ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_a',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_d',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          init: 'ones',
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_norm.weight',
+          optional: true,
+          shape: ['ssm.inner_size / ssm.group_count', 'ssm.group_count'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_out.weight',
+          shape: ['ssm.inner_size', 'n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_head_kv*n_embd_head_k'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_head_kv*n_embd_head_v'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_head_kv*n_embd_head_k'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_head_kv*n_embd_head_v'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
+  gemma2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::load_arch_hparams',
+          note: 'attn_soft_cap = true; f_attn_logit_softcapping defaults to 50.0f (src/llama-hparams.h), passed to ggml_flash_attn_ext as logit_softcap on the FA path and applied with tanh on the non-FA path (llm_graph_context::build_attn_mha)',
+        },
+        value: {
+          default: 50,
+          key: 'attn_logit_softcapping',
+        },
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.sliding_window': 128,
+        'attention.value_length': 32,
+        attn_logit_softcapping: {
+          f32: 50,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 128,
+        final_logit_softcapping: {
+          f32: 30,
+        },
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'period 2 over 2 layers gives one SWA layer (0, window 128, below the test context) and one global layer (1); GQA 2 with an explicit head dim 32 whose Q width (128) differs from n_embd (64), as in Gemma 2 9B/27B; the softcap key is set so the FA op carries a logit softcap',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      activation: {
+        type: 'always',
+      },
+      cite: {
+        file: 'src/models/gemma2.cpp',
+        fn: 'llama_model_gemma2::load_arch_hparams',
+        note: 'swa_type STANDARD unconditionally; n_swa = 4096 unless attention.sliding_window is found (get_key(..., false)); set_swa_pattern(2) (dense-last: even layers SWA, odd layers global), period overridable by a scalar sliding_window_pattern via get_key_or_arr(uint32&)',
+      },
+      denseFirst: false,
+      patternKey: 'scalar',
+      period: 2,
+      swaType: 'standard',
+      type: 'swa',
+      window: {
+        default: 4096,
+        required: false,
+      },
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llama_kv_cache_iswa when swa_type != NONE, which gemma2 always sets',
+      },
+      value: 'iswa',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/gemma2.cpp',
+        fn: 'llama_model_gemma2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'gemma2',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/gemma2.cpp',
+        fn: 'llama_model_gemma2::load_arch_hparams',
+        note: 'get_key(LLM_KV_ATTENTION_LAYERNORM_RMS_EPS) without required=false',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/gemma2.cpp',
+          fn: 'llama_model_gemma2::graph',
+          note: 'RoPE on Q and K of every layer',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Google Gemma 2: sliding-window and global layers alternate (window 4096 by default); attention logits soft-capped at 50.',
+    tensors: {
+      cite: {
+        file: 'src/models/gemma2.cpp',
+        fn: 'llama_model_gemma2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
+  },
   gemma3: {
     attention: {
       alibi: {
@@ -856,6 +2229,363 @@ export const archTable = {
         {
           init: 'ones',
           name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
+  },
+  glm4moe: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::load_arch_tensors',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::load_arch_tensors',
+          note: 'attn_q_norm / attn_k_norm are TENSOR_NOT_REQUIRED and applied only when present (GLM-4.5 355B)',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 64,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.value_length': 64,
+        block_count: 3,
+        context_length: 4096,
+        embedding_length: 128,
+        expert_count: 4,
+        expert_feed_forward_length: 64,
+        expert_shared_count: 1,
+        expert_used_count: 2,
+        feed_forward_length: 256,
+        leading_dense_block_count: 1,
+        nextn_predict_layers: 1,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'one dense lead layer, one MoE trunk layer (2 of 4 experts plus a shared expert) and one trailing MTP layer (nextn_predict_layers 1) with its nextn tensors, which the main context still gives a KV slot; GQA 2 (4 heads over 2 KV heads) with head dim 64 and half of it rotated (n_rot 32) as in GLM-4.5, so Q is 256 wide against n_embd 128; q8_0/q4_0 divide 64',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/glm4-moe.cpp',
+        fn: 'llama_model_glm4_moe::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: llama_kv_cache',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'no nextn filter for glm4moe in v0.4.0 (only step35, hy_v3, glm-dsa, mimo2 and deepseek32 get "il < n_layer()"): llama_kv_cache allocates all n_layer_all layers, MTP included',
+      },
+      value: 'kept-in-kv',
+    },
+    name: 'glm4moe',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/glm4-moe.cpp',
+        fn: 'llama_model_glm4_moe::load_arch_hparams',
+        note: 'expert_feed_forward_length (get_key_or_arr, required), expert_shared_count and the RMS eps are required; load_arch_tensors GGML_ASSERTs n_expert > 0 and n_expert_used > 0 (an abort, not a load error)',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'expert_feed_forward_length', 'expert_shared_count', 'expert_count', 'expert_used_count'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/glm4-moe.cpp',
+          fn: 'llama_model_glm4_moe::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+          note: 'NEOX, or MROPE when rope.dimension_sections is set (use_mrope)',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Zhipu GLM-4.5 / 4.6 / 4.7 (and Solar Open): MoE with a dense lead layer and a shared expert, partial NeoX RoPE, and trailing MTP (NextN) layers that keep KV in the main context.',
+    tensors: {
+      cite: {
+        file: 'src/models/glm4-moe.cpp',
+        fn: 'llama_model_glm4_moe::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'trunk',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_q.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_k.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.attn_v.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          optional: true,
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          optional: true,
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          layers: 'dense-lead',
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.exp_probs_b.bias',
+          shape: ['n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp*expert_shared_count'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['n_ff_exp*expert_shared_count', 'n_embd'],
+        },
+        {
+          layers: 'after-dense-lead',
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp*expert_shared_count'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.eh_proj.weight',
+          shape: ['2*n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.enorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.hnorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.embed_tokens.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.shared_head_head.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.shared_head_norm.weight',
+          optional: true,
           shape: ['n_embd'],
         },
       ],
@@ -1143,6 +2873,330 @@ export const archTable = {
       ],
     },
   },
+  granitehybrid: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_tensors',
+          note: 'attention widths use n_head(i), n_embd_k_gqa(i), n_embd_v_gqa(i); head_count_kv is a per-layer array',
+        },
+        value: true,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': [2, 0, 0, 2, 0, 0],
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 6,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+        'ssm.conv_kernel': 4,
+        'ssm.group_count': 1,
+        'ssm.inner_size': 256,
+        'ssm.state_size': 64,
+        'ssm.time_step_rank': 8,
+      },
+      vocabSize: 320,
+      why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); layer 0 is attention because tensor widths are evaluated with layer-0 values; R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/granite-hybrid.cpp',
+        fn: 'llama_model_granite_hybrid::load_arch_hparams',
+        note: 'is_recr_impl[i] = n_head_kv(i) == 0 for i < n_layer ("a layer is recurrent IFF the n_head_kv value is set to 0")',
+      },
+      recurrent: {
+        type: 'head-count-kv-zero',
+      },
+      type: 'hybrid',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_hybrid(GRANITE_HYBRID), no arch filter: llama_memory_hybrid with the default filters !is_recr / is_recr (llama_memory_hybrid::llama_memory_hybrid)',
+      },
+      value: 'hybrid',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/granite-hybrid.cpp',
+        fn: 'llama_model_granite_hybrid::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'granitehybrid',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'no wkv_head_size / shortconv / KDA: r = (d_conv−1)·(d_inner + 2·n_group·d_state), s = d_state·d_inner',
+      },
+      value: 'mamba',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/granite-hybrid.cpp',
+        fn: 'llama_model_granite_hybrid::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/granite-hybrid.cpp',
+          fn: 'llama_model_granite_hybrid::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'IBM Granite 4.0-H: Mamba-2 layers (head_count_kv 0) interleaved with GQA attention layers; dense FFN, or MoE when expert_count > 0.',
+    tensors: {
+      cite: {
+        file: 'src/models/granite-hybrid.cpp',
+        fn: 'llama_model_granite_hybrid::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_freqs.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_in.weight',
+          shape: ['n_embd', '2*ssm.inner_size + 2*ssm.group_count*ssm.state_size + ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.weight',
+          shape: ['ssm.conv_kernel', 'ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.bias',
+          shape: ['ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_dt.bias',
+          shape: ['ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_a',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_d',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          init: 'ones',
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_norm.weight',
+          shape: ['ssm.inner_size / ssm.group_count', 'ssm.group_count'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_out.weight',
+          shape: ['ssm.inner_size', 'n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
   grok: {
     attention: {
       alibi: {
@@ -1404,6 +3458,296 @@ export const archTable = {
       ],
     },
   },
+  lfm2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+          note: 'attention.head_count_kv is a per-layer array; 0 marks a conv layer',
+        },
+        value: true,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_tensors',
+        },
+        value: true,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 8,
+        'attention.head_count_kv': [2, 0, 0, 0, 0, 2, 0, 0, 0, 0],
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 10,
+        context_length: 4096,
+        embedding_length: 512,
+        feed_forward_length: 512,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+        'shortconv.l_cache': 3,
+      },
+      vocabSize: 320,
+      why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; layer 0 is attention because tensor widths are evaluated with layer-0 values; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/lfm2.cpp',
+        fn: 'llama_model_lfm2::load_arch_hparams',
+        note: 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer; sliding_window > 0 would make every attention layer SWA (not modelled)',
+      },
+      recurrent: {
+        type: 'head-count-kv-zero',
+      },
+      type: 'hybrid',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_hybrid(LFM2), no arch filter: llama_memory_hybrid with the default filters !is_recr / is_recr (llama_memory_hybrid::llama_memory_hybrid); llama_memory_hybrid_iswa when sliding_window > 0',
+      },
+      value: 'hybrid',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/lfm2.cpp',
+        fn: 'llama_model_lfm2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'lfm2',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'n_shortconv_l_cache != 0: r = n_embd·(l_cache−1); s falls through to d_state·d_inner = 0',
+      },
+      value: 'shortconv',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/lfm2.cpp',
+        fn: 'llama_model_lfm2::load_arch_hparams',
+      },
+      value: ['shortconv.l_cache', 'attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Liquid LFM2: gated short-convolution layers (head_count_kv 0) interleaved with GQA attention layers with Q/K norm.',
+    tensors: {
+      cite: {
+        file: 'src/models/lfm2.cpp',
+        fn: 'llama_model_lfm2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'token_embd_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'dense_2_out.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'dense_2_out.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'attention',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          layers: 'attention',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.shortconv.conv.weight',
+          shape: ['shortconv.l_cache', 'n_embd'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.shortconv.in_proj.weight',
+          shape: ['n_embd', '3*n_embd'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.shortconv.out_proj.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+      ],
+    },
+  },
   llama: {
     attention: {
       alibi: {
@@ -1617,6 +3961,1776 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_down.weight',
           shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
+  },
+  mamba2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/mamba2.cpp',
+          fn: 'llama_model_mamba2::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 128,
+        'ssm.conv_kernel': 4,
+        'ssm.group_count': 2,
+        'ssm.inner_size': 256,
+        'ssm.state_size': 64,
+        'ssm.time_step_rank': 8,
+      },
+      vocabSize: 320,
+      why: 'Mamba-2 with 2 groups (n_group > 1 changes the conv row: r = 3·(256 + 2·2·64) = 1536 f32 per layer vs 768 without groups) and 8 SSM heads of dim 32 (d_inner 256 = 2·n_embd as in real Mamba-2); 4 layers so R (24 KiB) and S (256 KiB) show in the 2-decimal MiB log',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model_base::load_hparams',
+        note: 'is_recr_impl filled with llm_arch_is_recurrent(arch): every layer recurrent',
+      },
+      type: 'recurrent',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_recurrent(MAMBA2) (src/llama-arch.cpp): llama_memory_recurrent only, f32 R/S, mem_size max(1, n_seq_max)',
+      },
+      value: 'recurrent',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/mamba2.cpp',
+        fn: 'llama_model_mamba2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'mamba2',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'no wkv_head_size / shortconv / KDA: r = (d_conv−1)·(d_inner + 2·n_group·d_state), s = d_state·d_inner',
+      },
+      value: 'mamba',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/mamba2.cpp',
+        fn: 'llama_model_mamba2::load_arch_hparams',
+      },
+      value: ['ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count', 'attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/mamba.cpp',
+          fn: 'llama_model_mamba::graph',
+          note: 'llama_model_mamba2::graph = llama_model_mamba::graph; MAMBA2 runs build_mamba2_layer',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'none',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Mamba-2 (state-space duality): every layer an SSM block with grouped B/C (ssm.group_count); no attention, no KV cache.',
+    tensors: {
+      cite: {
+        file: 'src/models/mamba2.cpp',
+        fn: 'llama_model_mamba2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_in.weight',
+          shape: ['n_embd', 'ssm.inner_size + ssm.inner_size + 2*ssm.group_count*ssm.state_size + ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.weight',
+          shape: ['ssm.conv_kernel', 'ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.bias',
+          shape: ['ssm.inner_size + 2*ssm.group_count*ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_dt.bias',
+          shape: ['ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_a',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_d',
+          shape: [1, 'ssm.time_step_rank'],
+        },
+        {
+          init: 'ones',
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_norm.weight',
+          shape: ['ssm.inner_size / ssm.group_count', 'ssm.group_count'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_out.weight',
+          shape: ['ssm.inner_size', 'n_embd'],
+        },
+      ],
+    },
+  },
+  minicpm3: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/llama-hparams.cpp',
+          fn: 'llama_hparams::is_mla',
+          note: 'false: minicpm3 GGUFs carry no *_mla head dims; K = key_length (qk_nope + qk_rope), V = value_length (default n_embd / n_head)',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::load_arch_tensors',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 4,
+        'attention.key_length': 64,
+        'attention.kv_lora_rank': 64,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.q_lora_rank': 64,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'K head 64 (32 nope + 32 rope) against V head 32 (value_length left out, as the converter does, so it defaults to n_embd / n_head): both multiples of 32, so q8_0/q4_0 stay legal with FA, yet K and V rows differ; head_count_kv equals head_count because the graph builds K and V with n_head heads (no GQA is possible)',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/minicpm3.cpp',
+        fn: 'llama_model_minicpm3::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: llama_kv_cache over every layer, no filter',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/minicpm3.cpp',
+        fn: 'llama_model_minicpm3::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'minicpm3',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/minicpm3.cpp',
+        fn: 'llama_model_minicpm3::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'attention.q_lora_rank', 'attention.kv_lora_rank'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/minicpm3.cpp',
+          fn: 'llama_model_minicpm3::graph',
+          note: 'RoPE on the trailing n_rot dims of each Q/K head (partial rotary), every layer',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'OpenBMB MiniCPM3: MLA-style low-rank Q/KV projections decompressed into plain per-head K and V, so the cache holds K heads (nope + rope) wider than V heads.',
+    tensors: {
+      cite: {
+        file: 'src/models/minicpm3.cpp',
+        fn: 'llama_model_minicpm3::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_factors_long.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+        {
+          name: 'rope_factors_short.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_a_norm.weight',
+          shape: ['attention.q_lora_rank'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_kv_a_norm.weight',
+          shape: ['attention.kv_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.attn_q_a.weight',
+          shape: ['n_embd', 'attention.q_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.attn_q_b.weight',
+          shape: ['attention.q_lora_rank', 'n_head*n_embd_head_k'],
+        },
+        {
+          name: 'blk.{i}.attn_kv_a_mqa.weight',
+          shape: ['n_embd', 'attention.kv_lora_rank + n_rot'],
+        },
+        {
+          name: 'blk.{i}.attn_kv_b.weight',
+          shape: ['attention.kv_lora_rank', 'n_head*(n_embd_head_k - n_rot + n_embd_head_v)'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*n_embd_head_v', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+      ],
+    },
+  },
+  mistral3: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.value_length': 32,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 128,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+      },
+      vocabSize: 320,
+      why: 'GQA 2 (4 heads over 2 KV heads) with an explicit head dim 32 whose Q width (128) differs from n_embd (64), as Ministral 3 / Mistral Small 3 do (head dim 128 over n_embd 5120); no SWA keys exist for this arch',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/mistral3.cpp',
+        fn: 'llama_model_mistral3::load_arch_hparams',
+        note: 'no sliding-window keys are read: swa_type stays NONE',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/mistral3.cpp',
+        fn: 'llama_model_mistral3::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'mistral3',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/mistral3.cpp',
+        fn: 'llama_model_mistral3::load_arch_hparams',
+        note: 'get_key(LLM_KV_ATTENTION_LAYERNORM_RMS_EPS) is required; attention.temperature_scale and rope.scaling.yarn_{beta_fast,beta_slow,log_multiplier} are optional',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/mistral3.cpp',
+          fn: 'llama_model_mistral3::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Mistral 3 (Ministral 3, Mistral Small 3.x text): llama-style blocks, every layer global attention, GQA from metadata.',
+    tensors: {
+      cite: {
+        file: 'src/models/mistral3.cpp',
+        fn: 'llama_model_mistral3::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_freqs.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+        {
+          name: 'rope_factors_long.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+        {
+          name: 'rope_factors_short.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_output.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          optional: true,
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
+  olmo2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_tensors',
+          note: 'attn_q_norm {n_embd} and attn_k_norm {n_head_kv * n_embd_head}: RMS norm over the whole Q / K row, not per head',
+        },
+        value: true,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.sliding_window': 128,
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.freq_base': {
+          f32: 500000,
+        },
+        'rope.freq_base_swa': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'attention.sliding_window 128 (> 0, below the test context) turns SWA on and 4 layers span one period of 4: 3 SWA layers (0-2) and 1 global (3), as OLMo 3; GQA 2 with head dim 32 = n_embd / n_head as the n_embd-wide Q and the K-norm width require',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      activation: {
+        type: 'window-positive',
+      },
+      cite: {
+        file: 'src/models/olmo2.cpp',
+        fn: 'llama_model_olmo2::load_arch_hparams',
+        note: 'SWA (STANDARD) only if attention.sliding_window is found and > 0: set_swa_pattern(4) (dense-last), period overridable by a scalar sliding_window_pattern via get_key_or_arr(uint32&); else swa_type NONE',
+      },
+      denseFirst: false,
+      patternKey: 'scalar',
+      period: 4,
+      swaType: 'standard',
+      type: 'swa',
+      window: {
+        required: false,
+      },
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llama_kv_cache_iswa when swa_type != NONE, else llama_kv_cache',
+      },
+      value: 'iswa',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/olmo2.cpp',
+        fn: 'llama_model_olmo2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'olmo2',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/olmo2.cpp',
+        fn: 'llama_model_olmo2::load_arch_hparams',
+        note: 'get_key(LLM_KV_ATTENTION_LAYERNORM_RMS_EPS) without required=false',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/olmo2.cpp',
+          fn: 'llama_model_olmo2::graph',
+          note: 'RoPE on every layer; SWA layers use rope.freq_base_swa with freq_scale 1',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'AI2 OLMo 2 / OLMo 3: post-norm blocks with Q/K norm; OLMo 3 adds 3 sliding-window layers to 1 global when the GGUF sets a window.',
+    tensors: {
+      cite: {
+        file: 'src/models/olmo2.cpp',
+        fn: 'llama_model_olmo2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_head_kv*n_embd/n_head'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+    },
+  },
+  openelm: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::load_arch_tensors',
+          note: 'n_head(i), n_head_kv(i) and n_ff(i) size each layer\'s attn_qkv, attn_output and FFN; the graph views Q/K/V with the same per-layer counts. The converter writes head_count, head_count_kv and feed_forward_length as arrays',
+        },
+        value: true,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::load_arch_tensors',
+          note: 'attn_q_norm / attn_k_norm {n_embd_head_k}, required',
+        },
+        value: true,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': [4, 4],
+        'attention.head_count_kv': [2, 2],
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.value_length': 32,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'head_count and head_count_kv as per-layer arrays of length block_count, as the converter writes them, with GQA 2 (4 heads over 2 KV heads) and an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it; the counts are equal across layers and feed_forward_length is a scalar because the synthesizer sizes every layer\'s tensors with layer-0 values',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/openelm.cpp',
+        fn: 'llama_model_openelm::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: llama_kv_cache over every layer, no filter',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/openelm.cpp',
+        fn: 'llama_model_openelm::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'openelm',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/openelm.cpp',
+        fn: 'llama_model_openelm::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/openelm.cpp',
+          fn: 'llama_model_openelm::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Apple OpenELM: layer-wise scaling, so head count, KV-head count and FFN width change from layer to layer; fused QKV with Q/K RMS-norm.',
+    tensors: {
+      cite: {
+        file: 'src/models/openelm.cpp',
+        fn: 'llama_model_openelm::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          shape: ['n_embd', '(n_head + 2*n_head_kv)*n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_head*n_embd_head_k', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+      ],
+    },
+  },
+  phi2: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 2,
+        'attention.head_count_kv': 1,
+        'attention.layer_norm_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 256,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'partial rotary (n_rot 32 of head dim 64 = n_embd / n_head, as Phi-2 rotates 32 of 80) over the biased parallel block; GQA 2 (2 heads over 1 KV head) since the loader and build_qkv take head_count_kv although Phi-2 checkpoints are MHA',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/phi2.cpp',
+        fn: 'llama_model_phi2::load_arch_hparams',
+        note: 'no sliding-window keys are read: swa_type stays NONE',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/phi2.cpp',
+        fn: 'llama_model_phi2::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'phi2',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/phi2.cpp',
+        fn: 'llama_model_phi2::load_arch_hparams',
+        note: 'get_key(LLM_KV_ATTENTION_LAYERNORM_EPS) without required=false',
+      },
+      value: ['attention.layer_norm_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/phi2.cpp',
+          fn: 'llama_model_phi2::graph',
+          note: 'partial rotary: ggml_rope_ext over the first n_rot (rope.dimension_count, 32 of 80 in Phi-2) dims of each head',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Microsoft Phi-1.5 / Phi-2: parallel attention and FFN with LayerNorm and biases, partial rotary embedding, every layer global.',
+    tensors: {
+      cite: {
+        file: 'src/models/phi2.cpp',
+        fn: 'llama_model_phi2::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'output_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'zeros',
+          name: 'output.bias',
+          shape: ['n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_output.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_down.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_up.bias',
+          shape: ['n_ff'],
+        },
+      ],
+    },
+  },
+  phi3: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.sliding_window': 128,
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 128,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'attention.sliding_window 128 is present (as Phi-3 converters write it) to prove the runtime ignores it: both layers keep the whole context; GQA 2 (as Phi-3 medium) with head dim 32 = n_embd / n_head as the n_embd-wide Q requires; the fused attn_qkv and fused gate/up of real Phi-3 GGUFs',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/phi3.cpp',
+        fn: 'llama_model_phi3::load_arch_hparams',
+        note: 'attention.sliding_window is read, but when > 0 the loader warns "Phi SWA is currently disabled - results might be suboptimal for some models" and sets swa_type NONE, n_swa 0, set_swa_pattern(1): every layer is full attention whatever the key says',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'swa_type stays NONE, so a plain llama_kv_cache',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/phi3.cpp',
+        fn: 'llama_model_phi3::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'phi3',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/phi3.cpp',
+        fn: 'llama_model_phi3::load_arch_hparams',
+        note: 'get_key(LLM_KV_ATTENTION_LAYERNORM_RMS_EPS) without required=false',
+      },
+      value: ['attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::graph',
+          note: 'RoPE (with optional long/short factors) on every layer',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Microsoft Phi-3 / Phi-3.5 / Phi-4: every layer global attention; a GGUF sliding_window is read and then ignored by this runtime.',
+    tensors: {
+      cite: {
+        file: 'src/models/phi3.cpp',
+        fn: 'llama_model_phi3::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_factors_long.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+        {
+          name: 'rope_factors_short.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd+2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', '2*n_ff'],
         },
       ],
     },
@@ -2312,6 +6426,953 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_up_exps.weight',
           shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+      ],
+    },
+  },
+  qwen3next: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_tensors',
+        },
+        value: true,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 64,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.value_length': 64,
+        block_count: 6,
+        context_length: 4096,
+        embedding_length: 128,
+        expert_count: 4,
+        expert_feed_forward_length: 64,
+        expert_shared_feed_forward_length: 128,
+        expert_used_count: 2,
+        full_attention_interval: 3,
+        'rope.dimension_count': 32,
+        'rope.freq_base': {
+          f32: 10000000,
+        },
+        'ssm.conv_kernel': 4,
+        'ssm.group_count': 2,
+        'ssm.inner_size': 256,
+        'ssm.state_size': 64,
+        'ssm.time_step_rank': 4,
+      },
+      vocabSize: 320,
+      why: 'full_attention_interval 3 (not the default 4, so the key is read) over 6 layers: attention on layers 2 and 5 (4 heads over 2 KV heads, head dim 64 with partial RoPE 32, gated Q twice as wide), Gated DeltaNet on 0, 1, 3, 4 with 2 key heads and 4 value heads of 64 (d_inner 256 = d_state·dt_rank) so the head repeat runs; 4 experts (2 used) plus the shared expert; R (4 × 1536 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/qwen3next.cpp',
+        fn: 'llama_model_qwen3next::load_arch_hparams',
+        note: 'is_recr_impl[i] = i < n_layer && (i + 1) % full_attention_interval != 0, unless attention.recurrent_layers is present',
+      },
+      recurrent: {
+        default: 4,
+        key: 'full_attention_interval',
+        type: 'interval',
+      },
+      type: 'hybrid',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_hybrid(QWEN3NEXT): llama_memory_hybrid with filter_attn = il < n_layer && !is_recr(il), filter_recr = il < n_layer && is_recr(il)',
+      },
+      value: 'hybrid',
+    },
+    mtp: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'filter_attn and filter_recr both require il < n_layer; an MTP context builds its own KV cache over il >= n_layer',
+      },
+      value: 'excluded-from-kv',
+    },
+    name: 'qwen3next',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'falls through to the Mamba rule: r = (d_conv−1)·(d_inner + 2·n_group·d_state) = the GDN conv rows (build_conv_state), s = d_state·d_inner = head_v_dim²·n_v_heads',
+      },
+      value: 'mamba',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/qwen3next.cpp',
+        fn: 'llama_model_qwen3next::load_arch_hparams',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/qwen3next.cpp',
+          fn: 'llama_model_qwen3next::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Qwen3-Next: Gated DeltaNet linear-attention layers with a gated full-attention layer every full_attention_interval (4) layers; MoE FFN with a shared expert; optional MTP layers.',
+    tensors: {
+      cite: {
+        file: 'src/models/qwen3next.cpp',
+        fn: 'llama_model_qwen3next::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head*2'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head*2'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          layers: 'attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'attention',
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          layers: 'attention',
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_in.weight',
+          optional: true,
+          shape: ['n_embd', '2*ssm.state_size*ssm.group_count + 2*ssm.state_size*ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.attn_qkv.weight',
+          shape: ['n_embd', '2*ssm.state_size*ssm.group_count + ssm.state_size*ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.attn_gate.weight',
+          shape: ['n_embd', 'ssm.state_size*ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_conv1d.weight',
+          shape: ['ssm.conv_kernel', '2*ssm.state_size*ssm.group_count + ssm.state_size*ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_dt.bias',
+          shape: ['ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_a',
+          shape: ['ssm.time_step_rank'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_ba.weight',
+          shape: ['n_embd', '2*ssm.time_step_rank'],
+        },
+        {
+          init: 'ones',
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_norm.weight',
+          shape: ['ssm.state_size'],
+        },
+        {
+          layers: 'recurrent',
+          name: 'blk.{i}.ssm_out.weight',
+          shape: ['ssm.state_size*ssm.time_step_rank', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_up_exps.weight',
+          optional: true,
+          shape: ['n_embd', '2*n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp_shexp.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+        },
+        {
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+        },
+        {
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['expert_shared_feed_forward_length', 'n_embd'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.eh_proj.weight',
+          shape: ['2*n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.enorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.hnorm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.embed_tokens.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.shared_head_head.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          layers: 'mtp',
+          name: 'blk.{i}.nextn.shared_head_norm.weight',
+          optional: true,
+          shape: ['n_embd'],
+        },
+      ],
+    },
+  },
+  rwkv7: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.decay_lora_rank': 32,
+        'attention.gate_lora_rank': 32,
+        'attention.iclr_lora_rank': 32,
+        'attention.layer_norm_epsilon': {
+          f32: 0.00001,
+        },
+        'attention.value_residual_mix_lora_rank': 32,
+        block_count: 8,
+        context_length: 4096,
+        embedding_length: 256,
+        feed_forward_length: 512,
+        token_shift_count: 2,
+        'wkv.head_size': 64,
+      },
+      vocabSize: 320,
+      why: 'RWKV-7 with 4 WKV heads of 64 (the real head size) and the gated time-mix; 8 layers at n_embd 256 so the token-shift rows (R = 2·256 f32 = 2 KiB per layer) show in the 2-decimal MiB log next to the WKV state (S = 256·64 f32 = 64 KiB per layer); the iclr and value-residual LoRA ranks are equal because layer 0 sizes v1/v2 with the iclr rank',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model_base::load_hparams',
+        note: 'is_recr_impl filled with llm_arch_is_recurrent(arch): every layer recurrent',
+      },
+      type: 'recurrent',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llm_arch_is_recurrent(RWKV7) (src/llama-arch.cpp): llama_memory_recurrent only, f32 R/S, mem_size max(1, n_seq_max)',
+      },
+      value: 'recurrent',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/rwkv7.cpp',
+        fn: 'llama_model_rwkv7::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'rwkv7',
+    recurrentState: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::n_embd_r / llama_hparams::n_embd_s',
+        note: 'wkv_head_size != 0: r = token_shift_count·n_embd (token_shift_count default 2, asserted == 2 in the graph), s = n_embd·wkv_head_size',
+      },
+      value: 'rwkv',
+    },
+    requiredKeys: {
+      cite: {
+        file: 'src/models/rwkv7.cpp',
+        fn: 'llama_model_rwkv7::load_arch_hparams',
+      },
+      value: ['wkv.head_size', 'attention.decay_lora_rank', 'attention.iclr_lora_rank', 'attention.value_residual_mix_lora_rank'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/rwkv7.cpp',
+          fn: 'llama_model_rwkv7::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'none',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'RWKV-7 "Goose": every layer a WKV-7 time-mix plus channel-mix block with token-shift and WKV state; no attention, no KV cache.',
+    tensors: {
+      cite: {
+        file: 'src/models/rwkv7.cpp',
+        fn: 'llama_model_rwkv7::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'token_embd_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'token_embd_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'output_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm_2.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_norm_2.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_w0.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_w1.weight',
+          shape: ['n_embd', 'attention.decay_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.time_mix_w2.weight',
+          shape: ['attention.decay_lora_rank', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_a0.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_a1.weight',
+          shape: ['n_embd', 'attention.iclr_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.time_mix_a2.weight',
+          shape: ['attention.iclr_lora_rank', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_v0.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_v1.weight',
+          shape: ['n_embd', 'attention.value_residual_mix_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.time_mix_v2.weight',
+          shape: ['attention.value_residual_mix_lora_rank', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_g1.weight',
+          shape: ['n_embd', 'attention.gate_lora_rank'],
+        },
+        {
+          name: 'blk.{i}.time_mix_g2.weight',
+          shape: ['attention.gate_lora_rank', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_lerp_fused.weight',
+          shape: ['n_embd', 1, 1, 6],
+        },
+        {
+          name: 'blk.{i}.time_mix_k_k.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_k_a.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_r_k.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_key.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_value.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_receptance.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.time_mix_ln.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.time_mix_ln.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.time_mix_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.channel_mix_lerp_k.weight',
+          shape: ['n_embd', 1, 1],
+        },
+        {
+          name: 'blk.{i}.channel_mix_key.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.channel_mix_value.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
+  },
+  starcoder: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::load_arch_tensors',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::graph',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 1,
+        'attention.layer_norm_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 2,
+        context_length: 4096,
+        embedding_length: 128,
+        feed_forward_length: 512,
+      },
+      vocabSize: 320,
+      why: 'MQA as the converter writes it (head_count_kv 1): 4 query heads share one 32-wide KV head, so each cache row is 32 wide; head dim 32 = n_embd / n_head as the n_embd-wide fused Q and output projection require, and q8_0/q4_0 divide it; context_length 4096 sizes position_embd to cover the largest test context',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      cite: {
+        file: 'src/models/starcoder.cpp',
+        fn: 'llama_model_starcoder::load_arch_hparams',
+      },
+      type: 'all-full',
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: llama_kv_cache over every layer, no filter',
+      },
+      value: 'kv',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/starcoder.cpp',
+        fn: 'llama_model_starcoder::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'starcoder',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/starcoder.cpp',
+        fn: 'llama_model_starcoder::load_arch_hparams',
+        note: 'LayerNorm (not RMS) epsilon, read with get_key (required)',
+      },
+      value: ['attention.layer_norm_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/starcoder.cpp',
+          fn: 'llama_model_starcoder::graph',
+          note: 'no layer applies RoPE at all (ggml_get_rows of position_embd added to the input); the schema has no "every layer" NoPE value',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+          note: 'listed as LLAMA_ROPE_TYPE_NORM, but the graph never calls ggml_rope: positions come from the learned position_embd rows',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'BigCode StarCoder / SantaCoder (GPTBigCode): multi-query attention (one KV head), learned position embeddings, fused QKV with biases.',
+    tensors: {
+      cite: {
+        file: 'src/models/starcoder.cpp',
+        fn: 'llama_model_starcoder::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'position_embd.weight',
+          shape: ['n_embd', 'context_length'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'output_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.attn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          shape: ['n_embd', 'n_embd + 2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          shape: ['n_embd + 2*n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_output.bias',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'zeros',
+          name: 'blk.{i}.ffn_norm.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.bias',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.bias',
+          shape: ['n_ff'],
         },
       ],
     },

@@ -6,15 +6,33 @@ import { backendTable, type BackendName } from './backends.js';
 /** True when `name` is one of the registry's `ArchName` values. */
 export function isArchName(name: string): name is ArchName {
   switch (name) {
+    case 'bloom':
+    case 'cohere2':
+    case 'deci':
     case 'deepseek2':
     case 'exaone4':
+    case 'falcon-h1':
+    case 'gemma2':
     case 'gemma3':
+    case 'glm4moe':
     case 'gpt-oss':
+    case 'granitehybrid':
     case 'grok':
+    case 'lfm2':
     case 'llama':
+    case 'mamba2':
+    case 'minicpm3':
+    case 'mistral3':
+    case 'olmo2':
+    case 'openelm':
+    case 'phi2':
+    case 'phi3':
     case 'qwen2':
     case 'qwen3':
     case 'qwen3moe':
+    case 'qwen3next':
+    case 'rwkv7':
+    case 'starcoder':
       return true;
     default:
       return false;

@@ -139,8 +139,10 @@ function resolveRecurrent(rule: LayerRule, reader: MetadataReader, headCountKv: 
     case 'head-count-kv-zero':
       return headCountKv.map((kv) => kv === 0);
     case 'interval': {
+      // The loader marks trunk layers only; trailing MTP layers are never recurrent.
       const interval = reader.uintOr(selector.key, selector.default);
-      return Array.from({ length: blockCount }, (_, il) => (il + 1) % interval !== 0);
+      const nLayer = blockCount - reader.uintOr('nextn_predict_layers', 0);
+      return Array.from({ length: blockCount }, (_, il) => il < nLayer && (il + 1) % interval !== 0);
     }
     case 'array':
       return reader.boolArray(selector.key).slice(0, blockCount);
