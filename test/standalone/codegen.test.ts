@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -171,9 +172,11 @@ async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   for (const folder of [GENERATED_TS_DIR, 'docs']) {
     const entries = await readdir(path.join(dir, folder), { withFileTypes: true, recursive: true });
     for (const entry of entries) {
-      if (!entry.isFile()) continue;
+      // A running codegen's temp files come and go; they are not part of either state.
+      if (!entry.isFile() || entry.name.includes('.codegen-tmp-')) continue;
       const absolute = path.join(entry.parentPath, entry.name);
-      result.set(path.relative(dir, absolute), await readFile(absolute));
+      const bytes = await readFile(absolute).catch(() => undefined);
+      if (bytes !== undefined) result.set(path.relative(dir, absolute), bytes);
     }
   }
   return result;
@@ -349,4 +352,42 @@ describe('the CLI check (`npm run codegen:check`)', () => {
     expect(result.stdout).not.toMatch(/up to date/);
     expect(await snapshot(dir)).toEqual(before);
   });
+});
+
+describe('a kill in the middle of codegen', () => {
+  it('leaves every generated file either old or new, never half-written, and the next run repairs the rest', async () => {
+    const dir = await tempCopy();
+    await mkdir(path.join(dir, 'tools'), { recursive: true });
+    await cp(path.join(root, 'tools', 'codegen.ts'), path.join(dir, 'tools', 'codegen.ts'));
+    const before = await snapshot(dir);
+    await makeExaone4Stale(dir);
+    const fresh = new Map((await generate(dir)).map((file) => [file.path, file.text]));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(dir, 'tools', 'codegen.ts')], { cwd: dir, env: { ...process.env, ARCH_REGISTRY_CODEGEN_PAUSE_MS: '3000' }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Kill as soon as the first file has been replaced: the others are still to come.
+    const deadline = Date.now() + 60_000;
+    let changed = 0;
+    while (Date.now() < deadline && changed === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = await snapshot(dir);
+      changed = [...before].filter(([file, bytes]) => now.get(file)?.equals(bytes) === false).length;
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const after = await snapshot(dir);
+    let old = 0;
+    let updated = 0;
+    for (const [file, bytes] of after) {
+      const text = bytes.toString('utf8');
+      const isOld = before.get(file)?.equals(bytes) === true;
+      const isNew = fresh.get(file) === text;
+      expect(isOld || isNew, `${file} is neither the old nor the new content`).toBe(true);
+      if (isOld && !isNew) old++;
+      if (isNew && !isOld) updated++;
+    }
+    expect(updated).toBeGreaterThanOrEqual(1);
+    expect(old).toBeGreaterThanOrEqual(1);
+    await writeGenerated(dir, [...fresh].map(([file, text]) => ({ path: file, text })));
+    expect(await checkGenerated(dir, await generate(dir))).toEqual([]);
+  }, 90_000);
 });

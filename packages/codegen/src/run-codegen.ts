@@ -39,21 +39,35 @@ export async function checkGenerated(root: string, files: readonly GeneratedFile
   return problems;
 }
 
+const TEMP_MARK = '.codegen-tmp-';
+
 /** Writes through a temp file and a rename, so a kill leaves the old or the new file, never half of one. */
 async function writeAtomic(target: string, text: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const temp = path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${Date.now()}`);
   await writeFile(temp, text);
   await rename(temp, target);
 }
 
+/** Temp files a killed run left next to the files it was writing. */
+async function removeLeftovers(root: string, files: readonly GeneratedFile[]): Promise<void> {
+  for (const dir of new Set(files.map((file) => path.dirname(path.join(root, file.path))))) {
+    const entries = await readdir(dir).catch(() => []);
+    for (const name of entries) if (name.includes(TEMP_MARK)) await rm(path.join(dir, name), { force: true });
+  }
+}
+
 /** Writes changed files and removes extra ones; returns what changed. */
 export async function writeGenerated(root: string, files: readonly GeneratedFile[]): Promise<Staleness[]> {
+  await removeLeftovers(root, files);
   const changes = await checkGenerated(root, files);
+  // Test hook: a pause between files, so a test can kill the process mid-run.
+  const pause = Number(process.env.ARCH_REGISTRY_CODEGEN_PAUSE_MS ?? 0);
   for (const change of changes) {
     const target = path.join(root, change.path);
     if (change.problem === 'extra') await rm(target);
     else await writeAtomic(target, files.find((file) => file.path === change.path)?.text ?? '');
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
   return changes;
 }
