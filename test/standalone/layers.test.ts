@@ -1,7 +1,8 @@
-import { ModelError, type ModelErrorCode, type MetadataValue } from '@arch-registry/core';
+import { ModelError, type ModelErrorCode, type MetadataValue, archTable, resolveModel } from '@arch-registry/core';
 import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_30b_a3b } from '../fixtures/models/index.js';
 import type { ModelFixture } from '../fixtures/define-fixture.js';
+import { metadataOf } from '../fixtures/metadata-record.js';
 import { modelOf } from '../fixtures/resolve.js';
 
 /** Layer indices of a kind, to compare with patterns written out from the runtime's rule. */
@@ -116,6 +117,19 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     expect({ code: error.code, key: error.key }).toEqual({ code, key });
     expect(error.message).toContain(`${fixture.name}.gguf`);
     expect(error.fix.length).toBeGreaterThan(10);
+  });
+
+  it('an arch the registry marks unsupported is refused with its reason', () => {
+    const unsupported = { ...archTable.llama, status: { supported: false as const, reason: 'no model class in the pinned runtime (llama.cpp v0.4.0)' } };
+    let caught: unknown;
+    try {
+      resolveModel(metadataOf(llama31_8b), { llama: unsupported }, 'llama.gguf');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ModelError);
+    expect((caught as ModelError).code).toBe('ARCH_UNSUPPORTED');
+    expect((caught as ModelError).message).toContain('no model class in the pinned runtime');
   });
 
   it('an unknown arch suggests the closest plugin and the add command', () => {
