@@ -9,6 +9,10 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
     summary: 'Plan memory per device: exact KV bytes, weights, compute, and the largest context that fits each cache type',
     load: async () => (await import('./commands/plan/index.js')).planCommand,
   },
+  add: {
+    summary: 'Scaffold a new architecture plugin (from a GGUF header and/or an existing arch), its docs page and changeset',
+    load: async () => (await import('./commands/add/index.js')).addCommand,
+  },
   list: { summary: 'List the registry’s architectures with their status and which backends allow flash attention', load: async () => (await import('./commands/list/index.js')).listCommand },
   check: { summary: 'Validate every plugin and check that generated files are fresh and not edited by hand', load: async () => (await import('./commands/check/index.js')).checkCommand },
   codegen: { summary: 'Regenerate the typed tables, Go tables, JSON and docs from the plugins', load: async () => (await import('./commands/codegen/index.js')).codegenCommand },
