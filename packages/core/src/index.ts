@@ -22,3 +22,4 @@ export * from './plan/output.js';
 export * from './plan/plan.js';
 export * from './plan/max-context.js';
 export * from './plan/recurrent-state.js';
+export { suggest } from './model/suggest.js';

@@ -17,7 +17,8 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  // A TODO(fact) left by `arch-registry add` says what to look up: never cut it.
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 && !value.startsWith('TODO(fact)') ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }

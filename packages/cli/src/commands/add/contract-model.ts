@@ -100,11 +100,9 @@ export function deriveContract(header: HeaderModel, shape: ContractShape): Contr
   const lead = header.leadingDense > 0 ? 1 : 0;
   const blockCount = shape.keepBlocks ? header.blockCount : Math.max(2, lead + 2) + header.nextn;
 
-  // Heads: GQA 2 (MHA stays MHA; one KV head stays one).
-  const mha = kv0 === heads0;
-  const kvT = mha ? 2 : 1;
-  const headsT = shape.mla ? 4 : 2;
-  const nHeadT = mha ? headsT : kvT * 2 * (shape.mla ? 2 : 1);
+  // Heads: 2 query heads over 1 KV head (4 over 1 with MLA, as deepseek2's contract); MHA stays MHA.
+  const nHeadT = shape.mla ? 4 : 2;
+  const kvT = kv0 === heads0 ? nHeadT : 1;
 
   // Head dims: 32 (64 for the wider of K and V when they differ); the rotary part keeps its share.
   let headKT = 32;

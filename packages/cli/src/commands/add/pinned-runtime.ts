@@ -1,9 +1,9 @@
-import { type Cite, type RopeType, PINNED_SOURCE, cite, upstream } from '@arch-registry/core/schema';
+import { type Cite, type RopeType, cite, upstream } from '@arch-registry/core/schema';
 
 /*
  * Facts the pinned runtime states by arch name in its generic code, so `add` can fill them for any
- * arch the runtime knows without reading the model file. Copied from llama.cpp at
- * PINNED_SOURCE.commit; when the pin moves, re-read the functions named in each citation.
+ * arch the runtime knows without reading the model file. Copied from llama.cpp at the pinned commit
+ * (PINNED_SOURCE in core's schema/cite.ts); when the pin moves, re-read the functions cited here.
  */
 
 /**
@@ -88,4 +88,3 @@ export function sourceOf(arch: string): { file: string; className: string } {
   return { file: `src/models/${arch}.cpp`, className: `llama_model_${arch.replace(/-/g, '_')}` };
 }
 
-export const PINNED = PINNED_SOURCE;
