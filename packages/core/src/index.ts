@@ -23,3 +23,4 @@ export * from './plan/plan.js';
 export * from './plan/max-context.js';
 export * from './plan/recurrent-state.js';
 export { suggest } from './model/suggest.js';
+export * from './synth/layer-selector.js';

@@ -1,13 +1,12 @@
 import {
   type ArchPlugin,
   type ContractValue,
-  type LayerSelector,
-  type LayerSpec,
   type Metadata,
   type MetadataValue,
   type ResolvedModel,
   type TensorDecl,
   evalDim,
+  layerSelected,
   resolveModel,
 } from '@arch-registry/core';
 import type { TensorSpec } from './encode-header.js';
@@ -54,25 +53,6 @@ function toGguf(value: ContractValue): GgufValue {
 
 function toPlain(value: GgufValue): MetadataValue {
   return value.type === 'array' ? ((value.value as readonly unknown[]).map((item) => item as MetadataValue) as MetadataValue) : (value.value as MetadataValue);
-}
-
-function selects(selector: LayerSelector, layer: LayerSpec, denseLead: number): boolean {
-  switch (selector) {
-    case 'all':
-      return true;
-    case 'attention':
-      return layer.kind !== 'recurrent' && layer.headCount > 0;
-    case 'recurrent':
-      return layer.hasRecurrentState;
-    case 'trunk':
-      return !layer.isMtp;
-    case 'mtp':
-      return layer.isMtp;
-    case 'dense-lead':
-      return layer.index < denseLead;
-    case 'after-dense-lead':
-      return layer.index >= denseLead;
-  }
 }
 
 /** Small deterministic hash so each tensor gets its own seed. */
@@ -145,7 +125,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
   for (const layer of model.layers) {
     for (const decl of plugin.tensors.perLayer) {
-      if (!wanted(decl) || !selects(decl.layers ?? 'all', layer, denseLead)) continue;
+      if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, denseLead)) continue;
       add(decl, decl.name.replace('{i}', String(layer.index)));
     }
   }

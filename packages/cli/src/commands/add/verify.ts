@@ -1,4 +1,4 @@
-import { type ArchPlugin, type ContractModel, type LayerSelector, type LayerSpec, type Metadata, type MetadataValue, evalDim, resolveModel } from '@arch-registry/core';
+import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerSelected, resolveModel } from '@arch-registry/core';
 import type { DraftDecl } from './draft.js';
 import { readHeaderModel } from './header-model.js';
 import { tryEval } from './dim-match.js';
@@ -33,25 +33,6 @@ export function ambiguities(decl: DraftDecl, tiny: Readonly<Record<string, numbe
   return lines;
 }
 
-function selects(selector: LayerSelector, layer: LayerSpec, denseLead: number): boolean {
-  switch (selector) {
-    case 'all':
-      return true;
-    case 'attention':
-      return layer.kind !== 'recurrent' && layer.headCount > 0;
-    case 'recurrent':
-      return layer.hasRecurrentState;
-    case 'trunk':
-      return !layer.isMtp;
-    case 'mtp':
-      return layer.isMtp;
-    case 'dense-lead':
-      return layer.index < denseLead;
-    case 'after-dense-lead':
-      return layer.index >= denseLead;
-  }
-}
-
 /**
  * Checks that the plugin's contract model can be synthesized from its tensor layout: it resolves,
  * and every width evaluates to a positive integer on the layers that carry it. Returns the problems,
@@ -82,7 +63,7 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
     if (decl.optional === true) continue;
-    if (layers.some((layer) => selects(decl.layers ?? 'all', layer, denseLead))) check(decl.name, decl.shape, '');
+    if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, denseLead))) check(decl.name, decl.shape, '');
   }
   return problems;
 }
