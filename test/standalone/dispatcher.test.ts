@@ -219,4 +219,11 @@ describe('resolveAttention mirrors llama_init_from_model and the FA auto probe',
     const types = resolveAttention({ model: headDimModel(128), backend: getBackend('cpu'), request: { cacheTypeK: 'iq4_nl', cacheTypeV: 'f16' } });
     expect(outcome(types)).toEqual({ flashAttention: true, cacheTypeK: 'iq4_nl', cacheTypeV: 'f16' });
   });
+
+  it('passes a window that covers the whole training context on as a warning, the settings unchanged', () => {
+    const result = resolveAttention({ model: modelOf(exaone4_32b, { 'attention.sliding_window': 131072 }), backend: getBackend('cpu'), request: {} });
+    expect(outcome(result)).toEqual({ flashAttention: true, cacheTypeK: 'f16', cacheTypeV: 'f16' });
+    const reasons = result.ok ? result.decision.reasons : result.reasons;
+    expect(reasons.filter((r) => r.severity === 'warning').map((r) => r.code)).toContain('SWA_WINDOW_COVERS_CONTEXT');
+  });
 });

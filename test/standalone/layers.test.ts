@@ -58,6 +58,15 @@ describe('layer kinds follow each arch loader', () => {
     expect(model.hparams.notes.map((n) => n.code)).toContain('SWA_PATTERN_ARRAY_IGNORED');
   });
 
+  it('a window at least the training context loads (the runtime accepts it) with a note that the SWA layers save nothing', () => {
+    // gpt-oss-20b: context_length 131072; a window of 131072 keeps every token the model was trained on.
+    const model = modelOf(gptOss_20b, { 'attention.sliding_window': 131072 });
+    expect(model.layers.filter((l) => l.kind === 'swa')).toHaveLength(12);
+    const note = model.hparams.notes.find((n) => n.code === 'SWA_WINDOW_COVERS_CONTEXT');
+    expect(note?.message).toContain('gpt-oss.attention.sliding_window (131072) is not smaller than gpt-oss.context_length (131072)');
+    expect(modelOf(gptOss_20b).hparams.notes.map((n) => n.code)).not.toContain('SWA_WINDOW_COVERS_CONTEXT');
+  });
+
   it('exaone4 with an MTP layer (block_count 65, nextn 1): n_layer is 64, so SWA applies, and the MTP layer keeps KV', () => {
     const model = modelOf(exaone4_32b, { block_count: 65, nextn_predict_layers: 1 });
     expect(model.hparams.nLayer).toBe(64);
@@ -104,6 +113,8 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     { name: 'a pattern of 1 leaves no SWA layer (runtime asserts)', fixture: exaone4_32b, overrides: { 'attention.sliding_window_pattern': 1 }, code: 'BAD_VALUE', key: 'exaone4.attention.sliding_window_pattern' },
     { name: 'a string where a count belongs', fixture: llama31_8b, overrides: { 'attention.head_count': 'thirty-two' }, code: 'BAD_VALUE', key: 'llama.attention.head_count' },
     { name: 'block_count over LLAMA_MAX_LAYERS', fixture: llama31_8b, overrides: { block_count: 513 }, code: 'BAD_VALUE', key: 'llama.block_count' },
+    { name: 'a window of 0 on exaone4 32B masks every position (is_masked_swa)', fixture: exaone4_32b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'exaone4.attention.sliding_window' },
+    { name: 'a window of 0 on gpt-oss (required key)', fixture: gptOss_20b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'gpt-oss.attention.sliding_window' },
     { name: 'an arch without a plugin', fixture: llama31_8b, overrides: { 'general.architecture': 'lama' }, code: 'UNKNOWN_ARCH', key: 'general.architecture' },
   ])('$name → $code on $key', ({ fixture, overrides, code, key }) => {
     let caught: unknown;

@@ -13,6 +13,7 @@ export const REASON_CODES = {
   FA_ENABLED_FOR_QUANTIZED_V: 'change',
   FA_OP_ON_CPU: 'warning',
   SWA_PATTERN_ARRAY_IGNORED: 'warning',
+  SWA_WINDOW_COVERS_CONTEXT: 'warning',
   QUANTIZED_V_NEEDS_FA: 'refusal',
   KV_TYPES_MUST_MATCH: 'refusal',
   K_BLOCK_SIZE: 'refusal',

@@ -67,7 +67,7 @@ export function resolveAttention(input: DispatchInput): DispatchResult {
   let fa: FlashAttentionRequest = requested;
 
   for (const note of model.hparams.notes) {
-    if (note.code === 'SWA_PATTERN_ARRAY_IGNORED') reasons.push(reason(note.code, note.message, model.arch.layers.type === 'swa' ? model.arch.layers.cite : runtime.faForcedOff));
+    if (note.code !== 'SWA_INACTIVE') reasons.push(reason(note.code, note.message, model.arch.layers.type === 'swa' ? model.arch.layers.cite : runtime.faForcedOff));
   }
 
   if (fa !== 'off' && model.arch.runtime.flashAttentionForcedOff.value) {

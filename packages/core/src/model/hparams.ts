@@ -4,7 +4,7 @@ import type { MetadataReader } from './metadata.js';
 
 /** Something the metadata says that the runtime reads differently than a reader might expect. */
 export interface MetadataNote {
-  readonly code: 'SWA_PATTERN_ARRAY_IGNORED' | 'SWA_INACTIVE';
+  readonly code: 'SWA_PATTERN_ARRAY_IGNORED' | 'SWA_INACTIVE' | 'SWA_WINDOW_COVERS_CONTEXT';
   readonly message: string;
 }
 
@@ -69,6 +69,7 @@ export function swaPattern(period: number, denseFirst: boolean, nLayer: number, 
 }
 
 function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, blockCount: number, notes: MetadataNote[]): ResolvedSwa | null {
+  const nCtxTrain = reader.uint('context_length');
   const windowKey = 'attention.sliding_window';
   const { activation, window } = rule;
   if (activation.type === 'window-positive' && reader.uintOr(windowKey, 0) === 0) {
@@ -109,7 +110,28 @@ function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, 
       `Remove ${reader.key(patternKey)} or set it to the period the model was trained with (default ${rule.period})`,
     );
   }
+  checkWindow(rule, reader, size, isSwa.filter(Boolean).length, nCtxTrain, notes);
   return { type: rule.swaType, window: size, isSwa };
+}
+
+/**
+ * The runtime accepts any window (llama_hparams::is_masked_swa), but a window of 0 on a standard
+ * layer masks every position, the token itself included, and on a chunked layer divides by zero;
+ * a window at least the training context keeps every token, so nothing is saved.
+ */
+function checkWindow(rule: SwaLayerRule, reader: MetadataReader, size: number, swaLayers: number, nCtxTrain: number, notes: MetadataNote[]): void {
+  const key = reader.key('attention.sliding_window');
+  const source = rule.window.forced !== undefined ? `the window ${reader.arch} forces` : reader.has('attention.sliding_window') ? key : `the default window of ${reader.arch}`;
+  if (size === 0 && rule.swaType !== 'symmetric') {
+    const effect = rule.swaType === 'chunked' ? 'divides each position by the window, a division by zero' : 'masks every position, the token itself included, so attention yields NaN';
+    throw new ModelError('BAD_VALUE', key, reader.file, `${source} is 0 while ${swaLayers} layers use it: the runtime ${effect} (llama_hparams::is_masked_swa)`, `Set ${key} to the sliding_window of the model's config.json`);
+  }
+  if (size >= nCtxTrain) {
+    notes.push({
+      code: 'SWA_WINDOW_COVERS_CONTEXT',
+      message: `${source} (${size}) is not smaller than ${reader.key('context_length')} (${nCtxTrain}): the ${swaLayers} sliding-window layers keep every token up to the training context, so they save no memory there`,
+    });
+  }
 }
 
 /** `n_embd_r` / `n_embd_s` for the arch's state kind, read from its keys. */
