@@ -4,12 +4,22 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkGenerated, generate, writeGenerated } from '@arch-registry/codegen';
+import { JOURNAL_PATH, checkGenerated, generate, interruptedChange, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 
 try {
+  if (check) {
+    const pending = await interruptedChange(root);
+    if (pending !== null) {
+      console.error(`codegen:check failed: "${pending}" was interrupted (${JOURNAL_PATH} is left). Run \`npm run codegen\` to roll it back.`);
+      process.exit(1);
+    }
+  } else {
+    const recovered = await rollBackInterrupted(root);
+    if (recovered !== null) console.log(recovered);
+  }
   const files = await generate(root);
   if (check) {
     const problems = await checkGenerated(root, files);

@@ -3,7 +3,7 @@
  * validation message, remote reads with progress, and all-or-nothing writes checked with git status.
  * Headers are synthesized from existing plugins under new names, at the scale of real models.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import https from 'node:https';
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type ArchName, type ContractValue, archTable, readGgufHeader } from '@arch-registry/core';
-import { GENERATED_TS_DIR, checkGenerated, generate, loadRegistry, writeGenerated } from '@arch-registry/codegen';
+import { GENERATED_TS_DIR, JOURNAL_PATH, checkGenerated, generate, interruptedChange, loadRegistry, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 import { synthesize } from '@arch-registry/gguf-synth';
 import { main } from 'arch-registry';
 import { Project, ts } from 'ts-morph';
@@ -387,6 +387,60 @@ describe('in a git copy of the repository', () => {
     expect(status()).toBe(baseline);
     expect(existsSync(path.join(copy, 'tmp'))).toBe(false);
   });
+
+  /** What a polling test sees of an add in progress in the copy. */
+  async function progress(generatedBefore: ReadonlyMap<string, string>) {
+    let generatedChanged = false;
+    for (const [file, text] of generatedBefore) {
+      if ((await readFile(path.join(copy, file), 'utf8').catch(() => '')) !== text) generatedChanged = true;
+    }
+    const has = (relative: string) => existsSync(path.join(copy, relative));
+    return { journal: has(JOURNAL_PATH), plugin: has('registry/archs/qwen3'), docs: has('docs/archs/qwen3.md'), changeset: has('.changeset/qwen3.md'), generatedChanged };
+  }
+  const cli = (...argv: string[]) => spawnSync(process.execPath, [path.join(root, 'packages/cli/bin/arch-registry.js'), ...argv], { cwd: copy, encoding: 'utf8' });
+
+  // prettier-ignore
+  it.each<[string, (at: Awaited<ReturnType<typeof progress>>) => boolean]>([
+    ['the journal is written and nothing is moved yet', (at) => at.journal && !at.plugin],
+    ['the plugin folder is moved in',                   (at) => at.plugin && !at.docs],
+    ['the docs page is moved in too',                   (at) => at.docs && !at.changeset],
+    ['codegen has rewritten some of its files',         (at) => at.generatedChanged],
+  ])('a SIGKILL when %s leaves a journal, and rolling it back restores git status', async (point, reached) => {
+    const generatedBefore = new Map<string, string>();
+    for (const entry of await generate(copy)) generatedBefore.set(entry.path, await readFile(path.join(copy, entry.path), 'utf8'));
+    const child = spawn(process.execPath, [path.join(root, 'packages/cli/bin/arch-registry.js'), 'add', 'qwen3', '--from', file('qwen3')], {
+      cwd: copy,
+      env: { ...process.env, ARCH_REGISTRY_ADD_PAUSE_MS: '1500', ARCH_REGISTRY_CODEGEN_PAUSE_MS: '1500' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    let hit = false;
+    while (!hit && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      hit = reached(await progress(generatedBefore));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(hit, `the add never reached "${point}" before it ended`).toBe(true);
+    // tmp/ is git-ignored: until the first move, git sees no change; the journal is there all the same.
+    if (point !== 'the journal is written and nothing is moved yet') expect(status()).not.toBe(baseline);
+    expect(await interruptedChange(copy)).toBe('arch-registry add qwen3');
+    if (point === 'the plugin folder is moved in') {
+      // The commands that read the checkout say so; codegen rolls it back.
+      const check = cli('codegen', '--check');
+      expect(check.status).toBe(1);
+      expect(check.stderr).toContain('"arch-registry add qwen3" was interrupted (tmp/arch-registry.journal.json is left)');
+      const run = cli('codegen');
+      expect(run.status, run.stderr).toBe(0);
+      // New paths: the plugin folder, its docs page and its changeset.
+      expect(run.stdout).toMatch(/^rolled back an interrupted "arch-registry add qwen3": 3 new path\(s\) removed/);
+    } else {
+      expect(await rollBackInterrupted(copy)).toMatch(/^rolled back an interrupted "arch-registry add qwen3"/);
+    }
+    expect(status()).toBe(baseline);
+    expect(existsSync(path.join(copy, 'tmp'))).toBe(false);
+  }, 90_000);
 
   it('without a failure the same add creates the plugin, docs page and changeset and registers it (the check above can fail)', async () => {
     const result = await addArch({ root: copy, name: 'qwen3', from: file('qwen3') });

@@ -42,7 +42,7 @@ export async function checkGenerated(root: string, files: readonly GeneratedFile
 const TEMP_MARK = '.codegen-tmp-';
 
 /** Writes through a temp file and a rename, so a kill leaves the old or the new file, never half of one. */
-async function writeAtomic(target: string, text: string): Promise<void> {
+export async function writeAtomic(target: string, text: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   const temp = path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${Date.now()}`);
   await writeFile(temp, text);

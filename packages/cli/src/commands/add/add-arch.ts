@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ArchPlugin, type HttpSourceOptions, PluginValidationError } from '@arch-registry/core';
-import { type GeneratedFile, type Staleness, checkGenerated, generate, loadRegistry, writeGenerated } from '@arch-registry/codegen';
+import { type GeneratedFile, JOURNAL_PATH, JournaledChange, type Staleness, checkGenerated, generate, loadRegistry, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 import { UsageError } from '../../command.js';
 import { type Draft, TODO_PREFIX, findTodos } from './draft.js';
 import { buildDraft } from './derive-facts.js';
@@ -10,7 +11,7 @@ import { readHeaderModel } from './header-model.js';
 import { checkArchName, checkLike } from './names.js';
 import { readSourceHeader } from './read-source.js';
 import { type RenderedFiles, changesetPath, docsPath, pluginPath, renderFiles } from './render.js';
-import { Changes, Stage } from './stage.js';
+import { Stage } from './stage.js';
 import { verifyContract } from './verify.js';
 
 export interface AddOptions {
@@ -91,15 +92,29 @@ async function importStaged(file: string, draft: Draft): Promise<ArchPlugin | un
   }
 }
 
+/** Moves a staged file or folder into the repository, making its parent folders. */
+async function moveInto(from: string, to: string): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  await rename(from, to);
+}
+
+/** Test hook: a pause between the steps of the commit, so a test can kill the process mid-way. */
+async function pauseForTests(): Promise<void> {
+  const pause = Number(process.env.ARCH_REGISTRY_ADD_PAUSE_MS ?? 0);
+  if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+}
+
 /**
  * `arch-registry add`: derives a plugin from a GGUF header and/or an existing plugin, renders it with
  * its docs page and changeset, checks it, runs codegen on a staged view of the registry, and only then
  * moves the files into the repository and writes the generated files. Any failure after the first
- * move undoes every change.
+ * move undoes every change; a kill leaves a journal that the next add or codegen rolls back.
  */
 export async function addArch(options: AddOptions): Promise<AddResult> {
   const { root } = options;
   const name = checkArchName(options.name);
+  const recovered = options.dryRun === true ? null : await rollBackInterrupted(root);
+  if (recovered !== null) options.progress?.(recovered);
   const registry = await loadRegistry(root);
   refuseExisting(root, name, registry.archs);
   const known = registry.archs.map((entry) => entry.plugin.name);
@@ -143,24 +158,37 @@ export async function addArch(options: AddOptions): Promise<AddResult> {
     };
     if (options.dryRun === true) return result;
 
-    const done = new Changes();
+    const created = [path.dirname(pluginPath(name)), files.docs.path, files.changeset.path];
+    for (const target of created) {
+      if (existsSync(path.join(root, target))) throw new UsageError(`${target} appeared while add was running; nothing was changed`);
+    }
+    // The journal names what to undo if this process dies before the last write (see JournaledChange).
+    const change = await JournaledChange.begin(root, {
+      what: `arch-registry add ${name}`,
+      created,
+      overwritten: changes.map((entry) => entry.path),
+      scratch: path.relative(root, stage.dir),
+    });
     try {
-      await done.move(path.dirname(stagedPlugin), path.join(root, path.dirname(pluginPath(name))));
-      await done.move(stage.scratchPath(files.docs.path), path.join(root, files.docs.path));
-      await done.move(stage.scratchPath(files.changeset.path), path.join(root, files.changeset.path));
+      await pauseForTests();
+      await moveInto(path.dirname(stagedPlugin), path.join(root, path.dirname(pluginPath(name))));
+      await pauseForTests();
+      await moveInto(stage.scratchPath(files.docs.path), path.join(root, files.docs.path));
+      await pauseForTests();
+      await moveInto(stage.scratchPath(files.changeset.path), path.join(root, files.changeset.path));
       await options.afterStep?.('moved');
       if (plugin !== undefined) {
-        for (const change of changes) await done.remember(path.join(root, change.path));
         await writeGenerated(root, generated);
         await options.afterStep?.('generated');
       }
+      await change.commit();
     } catch (error) {
-      const failures = await done.rollback();
+      const failures = await change.rollBack();
       const why = error instanceof Error ? error.message : String(error);
       throw new AddRolledBack(
         failures.length === 0
           ? `add failed and was undone, the repository is as it was: ${why}`
-          : `add failed (${why}) and could not undo everything: ${failures.join('; ')}`,
+          : `add failed (${why}) and could not undo everything: ${failures.join('; ')}; ${JOURNAL_PATH} is kept, so arch-registry codegen retries the rollback`,
       );
     }
     return result;

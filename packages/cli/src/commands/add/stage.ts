@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A file to write, relative to the repository root. */
@@ -64,54 +64,5 @@ export class Stage {
   async discard(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     if (this.createdTmp) await rmdir(path.join(this.root, 'tmp')).catch(() => undefined);
-  }
-}
-
-/** One undoable step of a commit. */
-type Undo = () => Promise<void>;
-
-/** Records what a commit changed so a failure can put every file back. */
-export class Changes {
-  private readonly undo: Undo[] = [];
-
-  /** Moves a staged file or folder into the repository; the target must not exist. */
-  async move(from: string, to: string): Promise<void> {
-    if (existsSync(to)) throw new Error(`${to} appeared while add was running; nothing was changed`);
-    await this.mkdirp(path.dirname(to));
-    await rename(from, to);
-    this.undo.push(() => rm(to, { recursive: true, force: true }));
-  }
-
-  /** Remembers a file's content (or absence) before something else writes it. */
-  async remember(file: string): Promise<void> {
-    const before = await readFile(file).catch(() => undefined);
-    this.undo.push(async () => {
-      if (before === undefined) await rm(file, { force: true });
-      else await writeFile(file, before);
-    });
-  }
-
-  /** Creates the missing folders of `dir`, each undone if still empty. */
-  private async mkdirp(dir: string): Promise<void> {
-    const missing: string[] = [];
-    for (let at = dir; !existsSync(at); at = path.dirname(at)) missing.unshift(at);
-    for (const folder of missing) {
-      await mkdir(folder);
-      this.undo.push(() => rmdir(folder).catch(() => undefined));
-    }
-  }
-
-  /** Undoes every step, newest first; keeps going when one fails and reports them all. */
-  async rollback(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const step of this.undo.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
-    this.undo.length = 0;
-    return failures;
   }
 }

@@ -1,4 +1,4 @@
-import { RegistryLoadError, checkGenerated, generate } from '@arch-registry/codegen';
+import { JOURNAL_PATH, RegistryLoadError, checkGenerated, generate, interruptedChange } from '@arch-registry/codegen';
 import type { Command } from '../../command.js';
 import { findRepoRoot } from '../../repo-root.js';
 
@@ -31,6 +31,8 @@ export const checkCommand: Command = {
       if (!(error instanceof RegistryLoadError)) throw error;
       checks.push({ name: 'plugins', ok: false, problems: error.problems.map((problem) => problem.message) });
     }
+    const pending = await interruptedChange(root);
+    checks.push({ name: 'no interrupted change', ok: pending === null, problems: pending === null ? [] : [`"${pending}" was interrupted (${JOURNAL_PATH} is left): run arch-registry codegen to roll it back`] });
     const ok = checks.every((check) => check.ok);
     if (args.options.json === true) io.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
     else {

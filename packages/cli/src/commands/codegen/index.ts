@@ -1,4 +1,4 @@
-import { checkGenerated, generate, writeGenerated } from '@arch-registry/codegen';
+import { JOURNAL_PATH, checkGenerated, generate, interruptedChange, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 import type { Command } from '../../command.js';
 import { findRepoRoot } from '../../repo-root.js';
 
@@ -13,8 +13,18 @@ export const codegenCommand: Command = {
   examples: ['arch-registry codegen', 'arch-registry codegen --check'],
   async run(args, io) {
     const root = findRepoRoot();
-    const files = await generate(root);
     const check = args.options.check === true;
+    if (check) {
+      const pending = await interruptedChange(root);
+      if (pending !== null) {
+        io.stderr(`"${pending}" was interrupted (${JOURNAL_PATH} is left): run arch-registry codegen to roll it back\n`);
+        return 1;
+      }
+    } else {
+      const recovered = await rollBackInterrupted(root);
+      if (recovered !== null) io.stdout(`${recovered}\n`);
+    }
+    const files = await generate(root);
     const changes = check ? await checkGenerated(root, files) : await writeGenerated(root, files);
     if (args.options.json === true) io.stdout(`${JSON.stringify({ checked: check, files: files.length, changed: changes }, null, 2)}\n`);
     else {
