@@ -44,35 +44,89 @@ export function ggmlRowSize(type: CacheType, width: number): number {
   return Math.floor((typeSize * width) / blockSize);
 }
 
-/** Exact KV-cache bytes per layer and per cache object, as the runtime allocates them. */
-export function planKvCache(model: ResolvedModel, decision: Pick<Decision, 'cacheTypeK' | 'cacheTypeV' | 'vTransposed'>, context: ContextPlan): KvPlan {
+/** One layer's row widths in bytes: what does not depend on the context. */
+interface LayerRows {
+  readonly index: number;
+  readonly cache: CacheRole;
+  readonly kRow: number;
+  readonly vRow: number;
+}
+
+/** Row bytes per layer and per cache object for one model and one choice of cache types. */
+interface KvLayout {
+  readonly layers: readonly LayerRows[];
+  readonly roles: readonly { readonly role: CacheRole; readonly layers: number; readonly kRows: number; readonly vRows: number }[];
+}
+
+type LayoutKey = Pick<Decision, 'cacheTypeK' | 'cacheTypeV' | 'vTransposed'>;
+
+// Per model (its layer table) and cache types: a plan is asked for many contexts of one model.
+const layouts = new WeakMap<object, Map<string, KvLayout>>();
+
+let last: { layers: object; k: CacheType; v: CacheType; vTransposed: boolean; layout: KvLayout } | undefined;
+
+function kvLayout(model: ResolvedModel, decision: LayoutKey): KvLayout {
+  // Searches over contexts ask for the same layout again and again.
+  if (last !== undefined && last.layers === model.layers && last.k === decision.cacheTypeK && last.v === decision.cacheTypeV && last.vTransposed === decision.vTransposed) return last.layout;
+  const layout = buildKvLayout(model, decision);
+  last = { layers: model.layers, k: decision.cacheTypeK, v: decision.cacheTypeV, vTransposed: decision.vTransposed, layout };
+  return layout;
+}
+
+function buildKvLayout(model: ResolvedModel, decision: LayoutKey): KvLayout {
+  const key = `${decision.cacheTypeK}/${decision.cacheTypeV}/${decision.vTransposed}`;
+  let byKey = layouts.get(model.layers);
+  const cached = byKey?.get(key);
+  if (cached !== undefined) return cached;
   const iswa = model.memory === 'iswa';
   const isMla = model.hparams.mla !== null;
   const vWidthMax = decision.vTransposed ? widestV(model) : 0;
-  const layers: LayerKv[] = [];
+  const layers: LayerRows[] = [];
   for (const layer of model.layers) {
     if (!layer.ownsKv) continue;
-    const cache: CacheRole = !iswa ? 'kv' : layer.window !== null ? 'swa' : 'non-swa';
-    const cells = cache === 'swa' ? (context.swaCells ?? context.cellsPerStream) : context.cellsPerStream;
-    const rows = cells * context.streams;
     const vWidth = decision.vTransposed ? vWidthMax : layer.headDimV * layer.headCountKv;
     layers.push({
       index: layer.index,
-      cache,
-      cells,
-      kBytes: ggmlRowSize(decision.cacheTypeK, layer.headDimK * layer.headCountKv) * rows,
-      vBytes: isMla ? 0 : ggmlRowSize(decision.cacheTypeV, vWidth) * rows,
+      cache: !iswa ? 'kv' : layer.window !== null ? 'swa' : 'non-swa',
+      kRow: ggmlRowSize(decision.cacheTypeK, layer.headDimK * layer.headCountKv),
+      vRow: isMla ? 0 : ggmlRowSize(decision.cacheTypeV, vWidth),
     });
   }
   // Recurrent-only models have no attention cache object at all.
   const roles: CacheRole[] = model.memory === 'recurrent' ? [] : iswa ? ['non-swa', 'swa'] : ['kv'];
-  const caches = roles.map((role): CacheKv => {
-    const members = layers.filter((layer) => layer.cache === role);
-    const cells = role === 'swa' ? (context.swaCells ?? context.cellsPerStream) : context.cellsPerStream;
-    return { role, cells, layers: members.length, kBytes: sum(members.map((l) => l.kBytes)), vBytes: sum(members.map((l) => l.vBytes)) };
-  });
-  const kBytes = sum(layers.map((l) => l.kBytes));
-  const vBytes = sum(layers.map((l) => l.vBytes));
+  const layout: KvLayout = {
+    layers,
+    roles: roles.map((role) => {
+      const members = layers.filter((layer) => layer.cache === role);
+      return { role, layers: members.length, kRows: sum(members.map((l) => l.kRow)), vRows: sum(members.map((l) => l.vRow)) };
+    }),
+  };
+  if (byKey === undefined) layouts.set(model.layers, (byKey = new Map()));
+  byKey.set(key, layout);
+  return layout;
+}
+
+/** Exact KV-cache bytes per layer and per cache object, as the runtime allocates them. */
+export function planKvCache(model: ResolvedModel, decision: LayoutKey, context: ContextPlan): KvPlan {
+  const layout = kvLayout(model, decision);
+  const swaCells = context.swaCells ?? context.cellsPerStream;
+  const layers: LayerKv[] = new Array(layout.layers.length);
+  for (let i = 0; i < layout.layers.length; i++) {
+    const layer = layout.layers[i] as LayerRows;
+    const cells = layer.cache === 'swa' ? swaCells : context.cellsPerStream;
+    const rows = cells * context.streams;
+    layers[i] = { index: layer.index, cache: layer.cache, cells, kBytes: layer.kRow * rows, vBytes: layer.vRow * rows };
+  }
+  let kBytes = 0;
+  let vBytes = 0;
+  const caches: CacheKv[] = [];
+  for (const role of layout.roles) {
+    const cells = role.role === 'swa' ? swaCells : context.cellsPerStream;
+    const rows = cells * context.streams;
+    caches.push({ role: role.role, cells, layers: role.layers, kBytes: role.kRows * rows, vBytes: role.vRows * rows });
+    kBytes += role.kRows * rows;
+    vBytes += role.vRows * rows;
+  }
   return { bytes: kBytes + vBytes, kBytes, vBytes, layers, caches };
 }
 

@@ -52,9 +52,28 @@ export interface PlannedModel extends ResolvedModel {
   readonly tensors: readonly TensorInfo[];
 }
 
-/** n_vocab from the token embedding matrix ({n_embd, n_vocab}). */
+const vocabSizes = new WeakMap<readonly TensorInfo[], number>();
+
+/** n_vocab from the token embedding matrix ({n_embd, n_vocab}); looked up once per tensor list. */
 export function vocabSizeOf(model: PlannedModel): number {
-  return model.tensors.find((tensor) => tensor.name === 'token_embd.weight')?.shape[1] ?? 0;
+  let size = vocabSizes.get(model.tensors);
+  if (size === undefined) {
+    size = model.tensors.find((tensor) => tensor.name === 'token_embd.weight')?.shape[1] ?? 0;
+    vocabSizes.set(model.tensors, size);
+  }
+  return size;
+}
+
+/** Index into per-placement tallies: 0 is the host, i + 1 device i. */
+function slotOf(placements: readonly Placement[], index: number): number {
+  const placement = placements[index];
+  return placement?.kind === 'device' ? placement.index + 1 : 0;
+}
+
+/** Whether any repeating layer sits where `slot` says (0: host, i + 1: device i). */
+function layersOn(placements: readonly Placement[], blockCount: number, slot: number): boolean {
+  for (let il = 0; il < blockCount; il++) if (slotOf(placements, il) === slot) return true;
+  return false;
 }
 
 /**
@@ -74,33 +93,36 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   const compute = planCompute(model, decision, context, vocabSizeOf(model), ffn);
   const output = { bytes: outputBytes(vocabSizeOf(model), context.nSeq) };
 
-  // KV bytes per placement in one pass: index 0 is the host, i + 1 device i.
-  const kvBy = Array.from({ length: devices.length + 1 }, () => 0);
-  const slotOf = (index: number) => {
-    const placement = placements[index];
-    return placement?.kind === 'device' ? placement.index + 1 : 0;
-  };
-  for (const layer of kv.layers) kvBy[slotOf(layer.index)] = (kvBy[slotOf(layer.index)] ?? 0) + layer.kBytes + layer.vBytes;
-  const stateBy = Array.from({ length: devices.length + 1 }, () => 0);
-  const perLayerState = recurrentState.layers === 0 ? 0 : recurrentState.bytes / recurrentState.layers;
-  for (const layer of model.layers) {
-    if (layer.hasRecurrentState && !layer.isMtp) stateBy[slotOf(layer.index)] = (stateBy[slotOf(layer.index)] ?? 0) + perLayerState;
+  // KV and state bytes per placement in one pass: index 0 is the host, i + 1 device i.
+  const kvBy = new Array<number>(devices.length + 1).fill(0);
+  const stateBy = new Array<number>(devices.length + 1).fill(0);
+  if (devices.length === 0) {
+    kvBy[0] = kv.bytes;
+    stateBy[0] = recurrentState.bytes;
+  } else {
+    for (const layer of kv.layers) {
+      const slot = slotOf(placements, layer.index);
+      kvBy[slot] = (kvBy[slot] ?? 0) + layer.kBytes + layer.vBytes;
+    }
+    const perLayerState = recurrentState.layers === 0 ? 0 : recurrentState.bytes / recurrentState.layers;
+    for (const layer of model.layers) {
+      const slot = slotOf(placements, layer.index);
+      if (layer.hasRecurrentState && !layer.isMtp) stateBy[slot] = (stateBy[slot] ?? 0) + perLayerState;
+    }
   }
-  const onDevice = (index: number) => (placement: Placement | undefined) => placement?.kind === 'device' && placement.index === index;
-  const outputPlacement = placements[h.blockCount];
-  const layersOn = (where: (placement: Placement | undefined) => boolean) => placements.slice(0, h.blockCount).some(where);
+  const outputSlot = slotOf(placements, h.blockCount);
 
   // Each backend that runs part of the graph reserves its own compute buffer; the one holding the
   // output layer sizes it for the logits phase too. The host always embeds the input tokens.
-  const hostHasLayers = layersOn((p) => p?.kind !== 'device');
-  const hostCompute = outputPlacement?.kind !== 'device' ? compute.bytes : hostHasLayers ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
+  const hostCompute = outputSlot === 0 ? compute.bytes : layersOn(placements, h.blockCount, 0) ? compute.layerPhase : 4 * h.nEmbd * context.nUbatch;
   const host: DeviceUse = tally('host', request.hostBudget, weights.hostBytes, kvBy[0] ?? 0, stateBy[0] ?? 0, hostCompute, output.bytes);
-  const perDevice = devices.map((device, index) => {
-    const holdsOutput = onDevice(index)(outputPlacement);
-    const active = layersOn(onDevice(index)) || holdsOutput;
+  const perDevice: DeviceUse[] = [];
+  for (const [index, device] of devices.entries()) {
+    const holdsOutput = outputSlot === index + 1;
+    const active = holdsOutput || layersOn(placements, h.blockCount, index + 1);
     const deviceCompute = !active ? 0 : holdsOutput ? compute.bytes : compute.layerPhase;
-    return tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvBy[index + 1] ?? 0, stateBy[index + 1] ?? 0, deviceCompute, 0);
-  });
+    perDevice.push(tally(device.name, device.bytes, weights.deviceBytes[index] ?? 0, kvBy[index + 1] ?? 0, stateBy[index + 1] ?? 0, deviceCompute, 0));
+  }
   const all = [host, ...perDevice];
   return { context, kv, recurrentState, weights, compute, output, devices: all, totalBytes: all.reduce((sum, use) => sum + use.total, 0), placements };
 }

@@ -16,9 +16,21 @@ export interface RecurrentStatePlan {
 
 const NONE: RecurrentStatePlan = { bytes: 0, rBytes: 0, sBytes: 0, cells: 0, layers: 0 };
 
+const stateLayers = new WeakMap<object, number>();
+
+/** Trunk layers with recurrent state, counted once per layer table. */
+function countStateLayers(model: ResolvedModel): number {
+  let count = stateLayers.get(model.layers);
+  if (count === undefined) {
+    count = model.layers.filter((layer) => layer.hasRecurrentState && !layer.isMtp).length;
+    stateLayers.set(model.layers, count);
+  }
+  return count;
+}
+
 /** Recurrent state bytes (always f32): R and S rows per recurrent trunk layer, one row per sequence. */
 export function planRecurrentState(model: ResolvedModel, context: ContextPlan): RecurrentStatePlan {
-  const layers = model.layers.filter((layer) => layer.hasRecurrentState && !layer.isMtp).length;
+  const layers = countStateLayers(model);
   if (layers === 0) return NONE;
   const { r, s } = model.hparams.recurrentStateWidths ?? { r: 0, s: 0 };
   const cells = Math.max(1, context.nSeq);

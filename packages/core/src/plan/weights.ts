@@ -36,6 +36,8 @@ interface SlotBytes {
   readonly total: number;
   readonly tokenEmbd: number;
   readonly hasOutput: boolean;
+  /** The plan with no device. */
+  readonly hostOnly: WeightsPlan;
 }
 
 const slotCache = new WeakMap<readonly TensorInfo[], Map<number, SlotBytes>>();
@@ -55,24 +57,28 @@ function bytesBySlot(tensors: readonly TensorInfo[], blockCount: number): SlotBy
     if (slot === 'input') input += bytes;
     else slots[Math.min(slot, blockCount)] = (slots[Math.min(slot, blockCount)] ?? 0) + bytes;
   }
-  const result = { input, slots, total, tokenEmbd, hasOutput: tensors.some((tensor) => tensor.name === 'output.weight') };
+  const hostOnly: WeightsPlan = Object.freeze({ bytes: total, hostBytes: total, deviceBytes: Object.freeze([]), tiedOutputCopyBytes: 0 });
+  const result = { input, slots, total, tokenEmbd, hasOutput: tensors.some((tensor) => tensor.name === 'output.weight'), hostOnly };
   slotCache.set(tensors, (slotCache.get(tensors) ?? new Map()).set(blockCount, result));
   return result;
 }
 
 /** Weight bytes per placement, from the tensor infos. */
 export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number): WeightsPlan {
-  const { input, slots, total, tokenEmbd, hasOutput } = bytesBySlot(tensors, blockCount);
-  const deviceBytes = Array.from({ length: deviceCount }, () => 0);
+  const bySlot = bytesBySlot(tensors, blockCount);
+  // Host only: every byte stays on the host (the common CPU case, asked for on every plan).
+  if (deviceCount === 0) return bySlot.hostOnly;
+  const { input, slots, total, tokenEmbd, hasOutput } = bySlot;
+  const deviceBytes = new Array<number>(deviceCount).fill(0);
   let hostBytes = input;
-  const put = (placement: Placement | undefined, bytes: number) => {
-    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + bytes;
-    else hostBytes += bytes;
-  };
-  slots.forEach((bytes, slot) => put(placements[slot], bytes));
+  for (let slot = 0; slot < slots.length; slot++) {
+    const placement = placements[slot];
+    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + (slots[slot] ?? 0);
+    else hostBytes += slots[slot] ?? 0;
+  }
   // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) on its own device.
   const outputPlacement = placements[blockCount];
   const tied = !hasOutput && outputPlacement?.kind === 'device' ? tokenEmbd : 0;
-  if (tied > 0) put(outputPlacement, tied);
+  if (tied > 0 && outputPlacement?.kind === 'device') deviceBytes[outputPlacement.index] = (deviceBytes[outputPlacement.index] ?? 0) + tied;
   return { bytes: total + tied, hostBytes, deviceBytes, tiedOutputCopyBytes: tied };
 }
