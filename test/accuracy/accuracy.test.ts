@@ -28,6 +28,11 @@ const ESTIMATE_TOLERANCE = 0.4;
 /** Rows where the fitted compute formula is known to miss, with the measured gap; held to 5%. */
 const KNOWN_GAPS: readonly { fixture: string; nCtx: number; why: string }[] = [
   { fixture: 'exaone4-1.2b', nCtx: 32768, why: 'the peak keeps 24 MiB (25,165,824 B) more alive than the formula models, whatever the cache type' },
+  {
+    fixture: 'llama-4-scout-17b-16e',
+    nCtx: 4096,
+    why: 'the MoE + shared-expert graph keeps 10 MiB (n_embd × n_ubatch f32 = 5120 × 512 × 4 B) more alive with 1 sequence and 32 MiB with 4; at 4096 tokens that is up to 4.9% of a small total (q4_0, 4 seq), at 32768 it stays under 2%',
+  },
 ];
 const KNOWN_GAP_TOLERANCE = 0.05;
 

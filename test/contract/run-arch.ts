@@ -49,6 +49,8 @@ const vocabSize = plugin.contract.vocabSize;
 // the harness's own tests use them to break a model.
 const overrides = process.env.CONTRACT_HPARAMS === undefined ? {} : (JSON.parse(process.env.CONTRACT_HPARAMS) as Record<string, ContractValue | null>);
 const omit = process.env.CONTRACT_OMIT_TENSORS === undefined ? [] : process.env.CONTRACT_OMIT_TENSORS.split(',');
+// CONTRACT_SCENARIOS (JSON) replaces the contexts created, for variants that need other sizes.
+const scenarios = process.env.CONTRACT_SCENARIOS === undefined ? SCENARIOS : (JSON.parse(process.env.CONTRACT_SCENARIOS) as Scenario[]);
 await synthesize(plugin, 'tiny', file, { hparams: overrides, omit });
 const resolved = await loadModel(file);
 const model = await llama.loadModel({ modelPath: file, gpuLayers: 0 });
@@ -149,7 +151,7 @@ async function runScenario(scenario: Scenario, modelHandle: LlamaModel, fixedTok
 const startedAll = performance.now();
 const runs: ScenarioRun[] = [];
 let fixed: Token[] | undefined;
-for (const scenario of SCENARIOS) {
+for (const scenario of scenarios) {
   const run = await runScenario(scenario, model, fixed);
   if (fixed === undefined && run.tokens !== undefined) fixed = run.tokens;
   delete run.tokens;

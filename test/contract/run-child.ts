@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchRun } from './run-types.js';
+import type { Scenario } from './scenarios.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const TAIL = 25;
@@ -16,6 +17,8 @@ export class ContractRunError extends Error {
 export interface Breakage {
   readonly hparams?: Readonly<Record<string, unknown>>;
   readonly omitTensors?: readonly string[];
+  /** Contexts to create instead of SCENARIOS (variants that need long contexts). */
+  readonly scenarios?: readonly Scenario[];
 }
 
 export async function runArchInChild(arch: string, dir: string, timeoutMs: number, breakage: Breakage = {}): Promise<ArchRun> {
@@ -25,6 +28,7 @@ export async function runArchInChild(arch: string, dir: string, timeoutMs: numbe
       ...process.env,
       ...(breakage.hparams === undefined ? {} : { CONTRACT_HPARAMS: JSON.stringify(breakage.hparams) }),
       ...(breakage.omitTensors === undefined ? {} : { CONTRACT_OMIT_TENSORS: breakage.omitTensors.join(',') }),
+      ...(breakage.scenarios === undefined ? {} : { CONTRACT_SCENARIOS: JSON.stringify(breakage.scenarios) }),
     };
     execFile(process.execPath, ['--import', 'tsx', script, arch, dir], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;

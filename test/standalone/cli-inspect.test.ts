@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { main } from 'arch-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture } from '../fixtures/define-fixture.js';
-import { exaone4_1_2b, exaone4_32b } from '../fixtures/models/index.js';
+import { exaone4_1_2b, exaone4_32b, llama4Scout } from '../fixtures/models/index.js';
 import { captureIo } from '../helpers/capture-io.js';
 
 const run = promisify(execFile);
@@ -18,6 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'arch-registry-inspect-'));
   await writeFixture(exaone4_32b, file('exaone4-32b'));
   await writeFixture(exaone4_1_2b, file('exaone4-1.2b'));
+  await writeFixture(llama4Scout, file('llama4-scout'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -26,7 +27,7 @@ afterAll(async () => {
 async function inspectJson(...args: string[]) {
   const io = captureIo();
   const status = await main(['inspect', ...args, '--json'], io);
-  return { status, report: JSON.parse(io.out()) as Record<string, unknown> & { layers: { index: number; kind: string; window: number | null }[]; decisions: { backend: string; ok: boolean; flashAttention: boolean; cacheTypeK: string; cacheTypeV: string }[] }, err: io.err() };
+  return { status, report: JSON.parse(io.out()) as Record<string, unknown> & { layers: { index: number; kind: string; window: number | null; rope: boolean }[]; decisions: { backend: string; ok: boolean; flashAttention: boolean; cacheTypeK: string; cacheTypeV: string }[] }, err: io.err() };
 }
 
 describe('arch-registry inspect', () => {
@@ -47,6 +48,31 @@ describe('arch-registry inspect', () => {
     expect(report.decisions.map(({ backend, ok, flashAttention, cacheTypeK, cacheTypeV }) => ({ backend, ok, flashAttention, cacheTypeK, cacheTypeV }))).toEqual(
       ['cpu', 'cuda', 'metal', 'vulkan'].map((backend) => ({ backend, ok: true, flashAttention: true, cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' })),
     );
+  });
+
+  it('llama4 Scout header: 48 layers, 36 chunked with window 8192, the 4th of each group full and NoPE', async () => {
+    const { status, report } = await inspectJson(file('llama4-scout'));
+    expect(status).toBe(0);
+    expect(report.arch).toBe('llama4');
+    expect(report.memory).toBe('iswa');
+    expect(report.layers).toHaveLength(48);
+    // set_swa_pattern(4) dense-last: il % 4 == 3 is full (12 layers), the other 36 chunked.
+    const full = Array.from({ length: 12 }, (_, g) => 4 * g + 3);
+    expect(report.layers.filter((l) => l.kind === 'full').map((l) => l.index)).toEqual(full);
+    const chunked = report.layers.filter((l) => l.kind === 'chunked');
+    expect(chunked).toHaveLength(36);
+    expect(chunked.every((l) => l.window === 8192)).toBe(true);
+    // n_no_rope_layer_step 4: (il + 1) % 4 == 0 skips RoPE, the same layers as the full ones here.
+    expect(report.layers.filter((l) => !l.rope).map((l) => l.index)).toEqual(full);
+    expect(report.layerCounts).toEqual({ chunked: 36, full: 12 });
+  });
+
+  it('llama4 Scout human table: a RoPE column with NoPE on layer 3', async () => {
+    const io = captureIo();
+    expect(await main(['inspect', file('llama4-scout')], io)).toBe(0);
+    expect(io.out()).toMatch(/layers\s+48: 36 chunked, 12 full/);
+    expect(io.out()).toMatch(/\n3\s+full\s+40\s+8\s+128\s+128\s+-\s+yes\s+NoPE\n/);
+    expect(io.out()).toMatch(/\n0\s+chunked\s+40\s+8\s+128\s+128\s+8192\s+yes\s+yes\n/);
   });
 
   it('exaone4 1.2B header: 30 layers, no SWA', async () => {

@@ -1,6 +1,6 @@
 import { ModelError, type ModelErrorCode, type MetadataValue, archTable, resolveModel } from '@arch-registry/core';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_30b_a3b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, qwen3_30b_a3b } from '../fixtures/models/index.js';
 import type { ModelFixture } from '../fixtures/define-fixture.js';
 import { metadataOf } from '../fixtures/metadata-record.js';
 import { modelOf } from '../fixtures/resolve.js';
@@ -75,6 +75,41 @@ describe('layer kinds follow each arch loader', () => {
     expect(mtp).toMatchObject({ isMtp: true, kind: 'full', ownsKv: true, window: null });
   });
 
+  it('llama4 Scout: 48 layers, every 4th full (set_swa_pattern(4)), the other 36 chunked with the forced window 8192', () => {
+    const model = modelOf(llama4Scout);
+    expect(model.memory).toBe('iswa');
+    expect(indicesOf(llama4Scout, 'full')).toEqual(denseLast(48, 4));
+    const chunked = model.layers.filter((l) => l.kind === 'chunked');
+    expect(chunked).toHaveLength(48 - 12);
+    expect(chunked.every((l) => l.window === 8192)).toBe(true);
+  });
+
+  it.each([
+    { name: 'a sliding_window of 4096 is overwritten with 8192', overrides: { 'attention.sliding_window': 4096 } },
+    { name: 'a sliding_window of 131072 is overwritten with 8192', overrides: { 'attention.sliding_window': 131072 } },
+  ])('llama4: $name', ({ overrides }) => {
+    expect(modelOf(llama4Scout, overrides).hparams.swa?.window).toBe(8192);
+  });
+
+  it('llama4: NoPE on (il + 1) % 4 == 0 (n_no_rope_layer_step 4), RoPE elsewhere', () => {
+    const nope = Array.from({ length: 48 }, (_, il) => il).filter((il) => (il + 1) % 4 === 0);
+    expect(modelOf(llama4Scout).layers.filter((l) => !l.rope).map((l) => l.index)).toEqual(nope);
+  });
+
+  it('llama4: sliding_window_pattern 2 moves the full layers to odd indices, but NoPE stays every 4th (not read from a key)', () => {
+    const model = modelOf(llama4Scout, { 'attention.sliding_window_pattern': 2 });
+    expect(model.layers.filter((l) => l.kind === 'full').map((l) => l.index)).toEqual(denseLast(48, 2));
+    expect(model.layers.filter((l) => !l.rope).map((l) => l.index)).toEqual(denseLast(48, 4));
+  });
+
+  it('llama4 with sliding_window 0: plain KV cache, all full, only the last layer NoPE (n_no_rope_layer_step = n_layer)', () => {
+    const model = modelOf(llama4Scout, { 'attention.sliding_window': 0 });
+    expect(model.memory).toBe('kv');
+    expect(model.layers.every((l) => l.kind === 'full' && l.window === null)).toBe(true);
+    expect(model.layers.filter((l) => !l.rope).map((l) => l.index)).toEqual([47]);
+    expect(model.hparams.notes.map((n) => n.code)).toContain('SWA_INACTIVE');
+  });
+
   it('deepseek2 with MLA keys: every layer is mla with K 576 / V 512 and one KV head', () => {
     const model = modelOf(deepseekV3);
     expect(model.layers).toHaveLength(61);
@@ -107,6 +142,8 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     { name: 'heads not divisible by KV heads', fixture: llama31_8b, overrides: { 'attention.head_count_kv': 6 }, code: 'HEADS_NOT_DIVISIBLE', key: 'llama.attention.head_count_kv' },
     { name: 'missing block_count', fixture: llama31_8b, overrides: { block_count: undefined }, code: 'MISSING_KEY', key: 'llama.block_count' },
     { name: 'missing rms epsilon (required by every loader here)', fixture: qwen3_30b_a3b, overrides: { 'attention.layer_norm_rms_epsilon': undefined }, code: 'MISSING_KEY', key: 'qwen3moe.attention.layer_norm_rms_epsilon' },
+    { name: 'llama4 without interleave_moe_layer_step', fixture: llama4Scout, overrides: { interleave_moe_layer_step: undefined }, code: 'MISSING_KEY', key: 'llama4.interleave_moe_layer_step' },
+    { name: 'llama4 without experts ("cannot have zero experts")', fixture: llama4Scout, overrides: { expert_count: undefined }, code: 'MISSING_KEY', key: 'llama4.expert_count' },
     { name: 'qwen3moe without experts', fixture: qwen3_30b_a3b, overrides: { expert_count: undefined }, code: 'MISSING_KEY', key: 'qwen3moe.expert_count' },
     { name: 'gpt-oss without its required window', fixture: gptOss_20b, overrides: { 'attention.sliding_window': undefined }, code: 'MISSING_KEY', key: 'gpt-oss.attention.sliding_window' },
     { name: 'llama n_rot ≠ head dim ("invalid n_rot")', fixture: llama31_8b, overrides: { 'rope.dimension_count': 64 }, code: 'BAD_VALUE', key: 'llama.rope.dimension_count' },

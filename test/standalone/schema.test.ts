@@ -233,6 +233,34 @@ const invalidArchs: readonly ArchRow[] = [
     plugin: 'exaone4',
     issues: [{ path: 'rope.nopeLayers.value.type', expected: '"full-attention-layers"' }],
   },
+  {
+    name: 'NoPE rule without SWA on a rule whose SWA is always on',
+    edits: [
+      ['layers.activation', { type: 'always' }],
+      ['rope.nopeLayersWithoutSwa', { value: { type: 'last-layer' }, cite: aCite }],
+    ],
+    plugin: 'exaone4',
+    issues: [{ path: 'rope.nopeLayersWithoutSwa', expected: 'activation can fail' }],
+  },
+  {
+    name: 'NoPE rule without SWA of an unknown type',
+    edits: [['rope.nopeLayersWithoutSwa', { value: { type: 'first-layer' }, cite: aCite }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'rope.nopeLayersWithoutSwa.value.type', expected: '"last-layer"' }],
+  },
+  {
+    name: 'step layer selector with an unknown choice',
+    edits: [['tensors.perLayer.0.layers', { type: 'step', key: 'interleave_moe_layer_step', selects: 'every' }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].layers.selects', expected: '"on-step"' }],
+  },
+  {
+    name: 'step layer selector whose key is not a GGUF key',
+    edits: [['tensors.perLayer.0.layers', { type: 'step', key: 'MoE Step', selects: 'on-step' }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].layers.key', expected: 'GGUF key' }],
+  },
+  { name: 'unknown named layer selector', edits: [['tensors.perLayer.0.layers', 'moe']], plugin: 'exaone4', issues: [{ path: 'tensors.perLayer[0].layers', expected: '"after-dense-lead"' }] },
 ];
 
 describe('invalid arch plugins are rejected with the field path and expected form', () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { type ArchPlugin, type BackendPlugin, type HeadDimRule, PINNED_SOURCE } from '@arch-registry/core/schema';
+import { type ArchPlugin, type BackendPlugin, type HeadDimRule, PINNED_SOURCE, type SwaActivation } from '@arch-registry/core/schema';
 import type { GeneratedFile } from './emit-typescript.js';
 import { goHeader, markdownHeader } from './header.js';
 import { sortedJson } from './literal.js';
@@ -27,13 +27,26 @@ function goKeyed(entries: readonly (readonly [string, string])[]): { key: string
   return entries.map(([, literal], index) => ({ key: (keys[index] ?? '').padEnd(width), literal }));
 }
 
+function activationSummary(activation: SwaActivation): string {
+  switch (activation.type) {
+    case 'always':
+      return '';
+    case 'window-positive':
+      return ' if window > 0';
+    case 'unless-window-zero':
+      return ' unless window = 0';
+    case 'n-layer-equals':
+      return ` if n_layer = ${activation.nLayer}`;
+  }
+}
+
 function layerSummary(arch: ArchPlugin): string {
   const rule = arch.layers;
   switch (rule.type) {
     case 'all-full':
       return 'all full';
     case 'swa': {
-      const when = rule.activation.type === 'always' ? '' : rule.activation.type === 'window-positive' ? ' if window > 0' : ` if n_layer = ${rule.activation.nLayer}`;
+      const when = activationSummary(rule.activation);
       const window = rule.window.forced ?? rule.window.default;
       return `${rule.swaType} SWA, period ${rule.period}${rule.denseFirst ? ' dense-first' : ''}${window === undefined ? '' : `, window ${window}`}${when}`;
     }

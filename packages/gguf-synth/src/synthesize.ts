@@ -104,7 +104,6 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     n_ff_exp: numberAt('expert_feed_forward_length'),
   };
   const lookup = (name: string) => (name in dims ? dims[name] : numberAt(name));
-  const denseLead = numberAt('leading_dense_block_count') ?? 0;
   const seed = options.seed ?? 1;
 
   const tensors: TensorSpec[] = [];
@@ -125,7 +124,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
   for (const layer of model.layers) {
     for (const decl of plugin.tensors.perLayer) {
-      if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, denseLead)) continue;
+      if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, numberAt)) continue;
       add(decl, decl.name.replace('{i}', String(layer.index)));
     }
   }

@@ -2,10 +2,10 @@
 import type { ArchPlugin } from '../schema/arch.js';
 
 /** Every architecture in the registry, sorted. */
-export const ARCH_NAMES = ['bloom', 'cohere2', 'deci', 'deepseek2', 'exaone4', 'falcon-h1', 'gemma2', 'gemma3', 'glm4moe', 'gpt-oss', 'granitehybrid', 'grok', 'lfm2', 'llama', 'mamba2', 'minicpm3', 'mistral3', 'olmo2', 'openelm', 'phi2', 'phi3', 'qwen2', 'qwen3', 'qwen3moe', 'qwen3next', 'rwkv7', 'starcoder'] as const;
+export const ARCH_NAMES = ['bloom', 'cohere2', 'deci', 'deepseek2', 'exaone4', 'falcon-h1', 'gemma2', 'gemma3', 'glm4moe', 'gpt-oss', 'granitehybrid', 'grok', 'lfm2', 'llama', 'llama4', 'mamba2', 'minicpm3', 'mistral3', 'olmo2', 'openelm', 'phi2', 'phi3', 'qwen2', 'qwen3', 'qwen3moe', 'qwen3next', 'rwkv7', 'starcoder'] as const;
 
 /** The name of any architecture the registry has a plugin for. */
-export type ArchName = 'bloom' | 'cohere2' | 'deci' | 'deepseek2' | 'exaone4' | 'falcon-h1' | 'gemma2' | 'gemma3' | 'glm4moe' | 'gpt-oss' | 'granitehybrid' | 'grok' | 'lfm2' | 'llama' | 'mamba2' | 'minicpm3' | 'mistral3' | 'olmo2' | 'openelm' | 'phi2' | 'phi3' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'qwen3next' | 'rwkv7' | 'starcoder';
+export type ArchName = 'bloom' | 'cohere2' | 'deci' | 'deepseek2' | 'exaone4' | 'falcon-h1' | 'gemma2' | 'gemma3' | 'glm4moe' | 'gpt-oss' | 'granitehybrid' | 'grok' | 'lfm2' | 'llama' | 'llama4' | 'mamba2' | 'minicpm3' | 'mistral3' | 'olmo2' | 'openelm' | 'phi2' | 'phi3' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'qwen3next' | 'rwkv7' | 'starcoder';
 
 /** The architecture facts, one entry per plugin. */
 export const archTable = {
@@ -3961,6 +3961,361 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_down.weight',
           shape: ['n_ff', 'n_embd'],
+        },
+      ],
+    },
+  },
+  llama4: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_tensors',
+        },
+        value: false,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_hparams',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.00001,
+        },
+        block_count: 4,
+        context_length: 4096,
+        embedding_length: 128,
+        expert_count: 4,
+        expert_feed_forward_length: 64,
+        expert_used_count: 1,
+        feed_forward_length: 128,
+        interleave_moe_layer_step: 2,
+        'rope.freq_base': {
+          f32: 500000,
+        },
+      },
+      vocabSize: 320,
+      why: 'block_count 4 with the default period 4: layers 0-2 chunked (window forced to 8192), layer 3 full and NoPE; interleave_moe_layer_step 2 makes layers 1 and 3 MoE (4 experts, top 1, shared expert) and 0 and 2 dense; GQA 2 with head dim 32 (128 / 4) for q8_0/q4_0 blocks',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'default branch: a causal KV cache',
+      },
+      value: 'decoder',
+    },
+    layers: {
+      activation: {
+        type: 'unless-window-zero',
+      },
+      cite: {
+        file: 'src/models/llama4.cpp',
+        fn: 'llama_model_llama4::load_arch_hparams',
+        note: 'sliding_window present and 0: swa_type NONE; else CHUNKED, n_swa = 8192, set_swa_pattern(sliding_window_pattern, default 4)',
+      },
+      denseFirst: false,
+      patternKey: 'scalar',
+      period: 4,
+      swaType: 'chunked',
+      type: 'swa',
+      window: {
+        forced: 8192,
+        required: false,
+      },
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llama_kv_cache_iswa when swa_type != NONE, else llama_kv_cache',
+      },
+      value: 'iswa',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/llama4.cpp',
+        fn: 'llama_model_llama4::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'llama4',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/llama4.cpp',
+        fn: 'llama_model_llama4::load_arch_hparams',
+        note: 'get_key without a default for the first three; load_arch_tensors throws "cannot have zero experts", and load_hparams asserts n_expert_used > 0 once n_expert > 0',
+      },
+      value: ['attention.layer_norm_rms_epsilon', 'expert_feed_forward_length', 'interleave_moe_layer_step', 'expert_count', 'expert_used_count'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::graph',
+          note: 'use_rope iff (il + 1) % n_no_rope_layer_step != 0; n_no_rope_layer_step defaults to 4 in llama-hparams.h',
+        },
+        value: {
+          period: 4,
+          type: 'period',
+        },
+      },
+      nopeLayersWithoutSwa: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::load_arch_hparams',
+          note: 'sliding_window 0 sets n_no_rope_layer_step = n_layer, so only layer n_layer - 1 skips RoPE',
+        },
+        value: {
+          type: 'last-layer',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'norm',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Meta Llama 4 (Scout, Maverick): 3 chunked-attention layers (chunk 8192) to 1 full NoPE layer; MoE with a shared expert every interleave_moe_layer_step layers.',
+    tensors: {
+      cite: {
+        file: 'src/models/llama4.cpp',
+        fn: 'llama_model_llama4::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'rope_freqs.weight',
+          optional: true,
+          shape: ['n_rot/2'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.weight',
+          optional: true,
+          shape: ['n_embd', 'n_embd_head_k*n_head + n_embd_k_gqa + n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head + n_embd_k_gqa + n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_q.bias',
+          optional: true,
+          shape: ['n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.bias',
+          optional: true,
+          shape: ['n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.bias',
+          optional: true,
+          shape: ['n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff_exp', 'n_embd', 'n_expert'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff_exp', 'n_expert'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['n_ff_exp', 'n_embd'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'on-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'n_ff_exp'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'off-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'off-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          layers: {
+            key: 'interleave_moe_layer_step',
+            selects: 'off-step',
+            type: 'step',
+          },
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
         },
       ],
     },

@@ -20,6 +20,7 @@ export function isArchName(name: string): name is ArchName {
     case 'grok':
     case 'lfm2':
     case 'llama':
+    case 'llama4':
     case 'mamba2':
     case 'minicpm3':
     case 'mistral3':

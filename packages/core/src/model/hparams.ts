@@ -76,6 +76,10 @@ function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, 
     notes.push({ code: 'SWA_INACTIVE', message: `${reader.key(windowKey)} is absent or 0, so every layer is full attention` });
     return null;
   }
+  if (activation.type === 'unless-window-zero' && reader.has(windowKey) && reader.uint(windowKey) === 0) {
+    notes.push({ code: 'SWA_INACTIVE', message: `${reader.key(windowKey)} is 0, so every layer is full attention` });
+    return null;
+  }
   if (activation.type === 'n-layer-equals' && nLayer !== activation.nLayer) {
     notes.push({ code: 'SWA_INACTIVE', message: `this arch uses sliding-window layers only when n_layer is ${activation.nLayer}; this model has ${nLayer}` });
     return null;

@@ -21,12 +21,29 @@ export interface LayerSpec {
   readonly hasRecurrentState: boolean;
   /** A trailing `nextn_predict_layers` (MTP) layer. */
   readonly isMtp: boolean;
+  /** Q and K get rotary position embedding: false on NoPE layers and for archs without RoPE. */
+  readonly rope: boolean;
 }
 
 function attentionKind(hparams: Hparams, il: number): LayerKind {
   if (hparams.mla !== null) return 'mla';
   if (hparams.swa?.isSwa[il] === true) return hparams.swa.type === 'chunked' ? 'chunked' : 'swa';
   return 'full';
+}
+
+/** Whether layer il skips RoPE under the arch's NoPE rule (the without-SWA rule when SWA is inactive). */
+function isNope(plugin: ArchPlugin, hparams: Hparams, il: number): boolean {
+  const rule = hparams.swa === null ? (plugin.rope.nopeLayersWithoutSwa ?? plugin.rope.nopeLayers).value : plugin.rope.nopeLayers.value;
+  switch (rule.type) {
+    case 'none':
+      return false;
+    case 'period':
+      return (il + 1) % rule.period === 0;
+    case 'full-attention-layers':
+      return hparams.swa !== null && hparams.swa.isSwa[il] !== true;
+    case 'last-layer':
+      return il === hparams.nLayer - 1;
+  }
 }
 
 /** Builds the per-layer table from resolved hparams and the arch's facts. */
@@ -58,6 +75,7 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
       ownsKv: inCache,
       hasRecurrentState: recurrent,
       isMtp,
+      rope: plugin.rope.type.value !== 'none' && !isNope(plugin, hparams, il),
     };
   });
 }

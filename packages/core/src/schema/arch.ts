@@ -37,7 +37,9 @@ export type SwaActivation =
   /** Only when `<arch>.attention.sliding_window` is present and greater than zero (gemma3). */
   | { readonly type: 'window-positive' }
   /** Only when n_layer (block_count − nextn_predict_layers) equals `nLayer` (exaone4 32B). */
-  | { readonly type: 'n-layer-equals'; readonly nLayer: number };
+  | { readonly type: 'n-layer-equals'; readonly nLayer: number }
+  /** Unless `<arch>.attention.sliding_window` is present and 0; an absent key keeps SWA on (llama4). */
+  | { readonly type: 'unless-window-zero' };
 
 /** Where the window size comes from. */
 export interface SwaWindow {
@@ -135,12 +137,19 @@ export type NopeLayers =
   | { readonly type: 'none' }
   /** Every `period`-th layer ((il + 1) % period == 0) has no RoPE. */
   | { readonly type: 'period'; readonly period: number }
-  /** Full-attention layers have no RoPE (llama4's chunked/full split). */
-  | { readonly type: 'full-attention-layers' };
+  /** Full-attention layers have no RoPE while the model has sliding-window layers (exaone4); none otherwise. */
+  | { readonly type: 'full-attention-layers' }
+  /** Only the last trunk layer (il == n_layer − 1) has no RoPE: a period of n_layer (llama4 without SWA). */
+  | { readonly type: 'last-layer' };
 
 export interface RopeFacts {
   readonly type: Fact<RopeType>;
   readonly nopeLayers: Fact<NopeLayers>;
+  /**
+   * NoPE layers when the arch's sliding-window rule is inactive for a model (the activation does
+   * not hold); omitted when the same rule applies either way.
+   */
+  readonly nopeLayersWithoutSwa?: Fact<NopeLayers>;
   /** True when load fails unless `rope.dimension_count` equals the key head dim (`invalid n_rot`). */
   readonly nRotMustEqualHeadDim: Fact<boolean>;
 }

@@ -21,7 +21,19 @@ export type LayerSelector =
   /** il < leading_dense_block_count (deepseek2's dense FFN layers). */
   | 'dense-lead'
   /** Layers at or after leading_dense_block_count, trailing MTP layers included (deepseek2's MoE layers). */
-  | 'after-dense-lead';
+  | 'after-dense-lead'
+  | StepSelector;
+
+/**
+ * Every `step`-th layer, the step read from a GGUF key (llama4's `interleave_moe_layer_step`):
+ * `on-step` picks layer il iff `step > 0 && (il + 1) % step == 0`, `off-step` picks the others.
+ */
+export interface StepSelector {
+  readonly type: 'step';
+  /** GGUF key without the arch prefix; absent or 0 means no layer is on the step. */
+  readonly key: string;
+  readonly selects: 'on-step' | 'off-step';
+}
 
 /** One tensor the arch's `load_arch_tensors` creates. */
 export interface TensorDecl {

@@ -29,10 +29,16 @@ const dimExpr: Check = (value, path, issues) => {
   }
 };
 
+const namedSelector = oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead']);
+const stepSelector = tagged({ step: { key: ggufKey, selects: oneOf(['on-step', 'off-step']) } });
+const layerSelector: Check = (value, path, issues) => (typeof value === 'object' && value !== null ? stepSelector : namedSelector)(value, path, issues);
+
+const nopeLayers: Check = tagged({ none: {}, period: { period: isInteger(2) }, 'full-attention-layers': {}, 'last-layer': {} });
+
 const tensorDecl: Check = object({
   name: isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'),
   shape: arrayOf(dimExpr, 1),
-  layers: optional(oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead'])),
+  layers: optional(layerSelector),
   optional: optional(isBoolean),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
 });
@@ -54,6 +60,7 @@ const swaRule = {
     always: {},
     'window-positive': {},
     'n-layer-equals': { nLayer: isInteger(1, 512) },
+    'unless-window-zero': {},
   }),
   cite: citeCheck,
 };
@@ -97,7 +104,8 @@ const archShape: Check = object({
   }),
   rope: object({
     type: factOf(oneOf(['none', 'norm', 'neox', 'mrope', 'imrope', 'vision'])),
-    nopeLayers: factOf(tagged({ none: {}, period: { period: isInteger(2) }, 'full-attention-layers': {} })),
+    nopeLayers: factOf(nopeLayers),
+    nopeLayersWithoutSwa: optional(factOf(nopeLayers)),
     nRotMustEqualHeadDim: factOf(isBoolean),
   }),
   runtime: object({
@@ -149,6 +157,9 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
         found: 'nothing',
       });
     }
+  }
+  if (plugin.rope.nopeLayersWithoutSwa !== undefined && (layers.type !== 'swa' || layers.activation.type === 'always')) {
+    issues.push({ path: 'rope.nopeLayersWithoutSwa', expected: 'nothing: it applies only to a sliding-window rule whose activation can fail', found: 'a rule' });
   }
   return issues;
 }

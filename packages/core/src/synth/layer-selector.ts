@@ -1,8 +1,16 @@
 import type { LayerSpec } from '../model/layers.js';
 import type { LayerSelector } from '../schema/tensors.js';
 
-/** Whether a per-layer tensor declared for `selector` exists on `layer` (`denseLead` = leading_dense_block_count). */
-export function layerSelected(selector: LayerSelector, layer: LayerSpec, denseLead: number): boolean {
+/** Reads an integer hparam by GGUF key (without the arch prefix); undefined when absent. */
+export type SelectorKeys = (key: string) => number | undefined;
+
+/** Whether a per-layer tensor declared for `selector` exists on `layer`; `keys` reads the hparams selectors depend on. */
+export function layerSelected(selector: LayerSelector, layer: LayerSpec, keys: SelectorKeys): boolean {
+  if (typeof selector === 'object') {
+    const step = keys(selector.key) ?? 0;
+    const onStep = step > 0 && (layer.index + 1) % step === 0;
+    return selector.selects === 'on-step' ? onStep : !onStep;
+  }
   switch (selector) {
     case 'all':
       return true;
@@ -15,8 +23,8 @@ export function layerSelected(selector: LayerSelector, layer: LayerSpec, denseLe
     case 'mtp':
       return layer.isMtp;
     case 'dense-lead':
-      return layer.index < denseLead;
+      return layer.index < (keys('leading_dense_block_count') ?? 0);
     case 'after-dense-lead':
-      return layer.index >= denseLead;
+      return layer.index >= (keys('leading_dense_block_count') ?? 0);
   }
 }

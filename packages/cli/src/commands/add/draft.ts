@@ -1,4 +1,4 @@
-import type { ArchPlugin, Cite } from '@arch-registry/core/schema';
+import type { ArchPlugin, Cite, LayerSelector } from '@arch-registry/core/schema';
 
 /**
  * A fact `add` could not derive. It is rendered as `todo('…')`, whose value is the string
@@ -34,7 +34,7 @@ export type Draftable<T> = T extends string | number | boolean | null | undefine
 export interface DraftDecl {
   readonly name: string;
   readonly shape: readonly (string | number | Todo)[];
-  readonly layers?: string | Todo;
+  readonly layers?: LayerSelector | Todo;
   readonly optional?: boolean;
   readonly init?: 'random' | 'ones' | 'zeros';
   /** Per dimension: every expression that gave the header's number (the chosen one first). */

@@ -11,14 +11,15 @@ export interface LayerFacts {
   readonly recurrentOnly: readonly boolean[] | null;
 }
 
-const SELECTORS: readonly LayerSelector[] = ['all', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead', 'attention', 'recurrent'];
+/** The selectors a header alone can tell apart; step selectors need the plugin author. */
+const SELECTORS: readonly Exclude<LayerSelector, object>[] = ['all', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead', 'attention', 'recurrent'];
 
 /** The blocks each selector picks, as the synthesizer and `load_arch_tensors` loops do. */
-function selectorLayers(header: HeaderModel, facts: LayerFacts): Map<LayerSelector, string> {
+function selectorLayers(header: HeaderModel, facts: LayerFacts): Map<Exclude<LayerSelector, object>, string> {
   const blocks = Array.from({ length: header.blockCount }, (_, il) => il);
   const pick = (keep: (il: number) => boolean) => blocks.filter(keep).join(',');
   const recurrentOnly = (il: number) => facts.recurrentOnly?.[il] === true;
-  return new Map<LayerSelector, string>([
+  return new Map<Exclude<LayerSelector, object>, string>([
     ['all', pick(() => true)],
     ['trunk', pick((il) => il < header.nLayer)],
     ['mtp', pick((il) => il >= header.nLayer)],

@@ -49,7 +49,6 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   }
   const tiny = readHeaderModel({ metadata, tensors: [], source: 'contract model' }, plugin.name);
   const lookup = (name: string) => (Object.hasOwn(tiny.dims, name) ? tiny.dims[name] : undefined);
-  const denseLead = tiny.leadingDense;
   const check = (name: string, shape: readonly (string | number)[], where: string) => {
     for (const [index, dim] of shape.entries()) {
       try {
@@ -63,7 +62,7 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
     if (decl.optional === true) continue;
-    if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, denseLead))) check(decl.name, decl.shape, '');
+    if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, lookup))) check(decl.name, decl.shape, '');
   }
   return problems;
 }

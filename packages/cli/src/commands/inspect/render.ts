@@ -23,8 +23,8 @@ export function renderInspect(report: InspectReport): string {
     .map(([kind, count]) => `${count} ${kind}`)
     .join(', ');
   const layers = renderTable(
-    ['layer', 'kind', 'heads', 'kv heads', 'head dim K', 'head dim V', 'window', 'own KV'],
-    report.layers.map((l) => [String(l.index), l.kind + (l.isMtp ? ' (MTP)' : ''), String(l.headCount), String(l.headCountKv), String(l.headDimK), String(l.headDimV), l.window === null ? '-' : String(l.window), l.ownsKv ? 'yes' : 'no']),
+    ['layer', 'kind', 'heads', 'kv heads', 'head dim K', 'head dim V', 'window', 'own KV', 'RoPE'],
+    report.layers.map((l) => [String(l.index), l.kind + (l.isMtp ? ' (MTP)' : ''), String(l.headCount), String(l.headCountKv), String(l.headDimK), String(l.headDimV), l.window === null ? '-' : String(l.window), l.ownsKv ? 'yes' : 'no', l.rope ? 'yes' : 'NoPE']),
   );
   const { flashAttention, cacheTypeK, cacheTypeV } = report.request;
   const decisions = report.decisions.flatMap((d) => {

@@ -28,6 +28,7 @@ export interface InspectReport {
     window: number | null;
     ownsKv: boolean;
     isMtp: boolean;
+    rope: boolean;
   }[];
   readonly layerCounts: Readonly<Partial<Record<LayerKind, number>>>;
   readonly request: Required<AttentionRequest>;
@@ -51,7 +52,7 @@ export function buildReport(model: InspectedModel, request: Required<AttentionRe
     plugin: { found: true, summary: model.arch.summary, supported: model.arch.status.supported },
     memory: model.memory,
     hparams: model.hparams,
-    layers: model.layers.map(({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp }) => ({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp })),
+    layers: model.layers.map(({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp, rope }) => ({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp, rope })),
     layerCounts,
     request,
     decisions: backends.map((backend) => decide(model, backend, request)),
