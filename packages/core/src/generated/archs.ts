@@ -88,6 +88,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/bloom.cpp',
@@ -340,6 +350,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -588,6 +608,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -875,6 +905,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -1177,6 +1217,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         nLayer: 64,
@@ -1463,6 +1513,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -1796,6 +1856,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -2064,6 +2134,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'window-positive',
@@ -2321,6 +2401,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -2676,6 +2766,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -2956,6 +3056,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -3282,6 +3392,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/grok.cpp',
@@ -3537,6 +3657,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -3827,6 +3957,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/llama.cpp',
@@ -4041,6 +4181,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -4281,6 +4431,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -4526,6 +4686,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -4810,6 +4980,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'window-positive',
@@ -5079,6 +5259,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/openelm.cpp',
@@ -5293,6 +5483,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -5560,6 +5760,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/phi3.cpp',
@@ -5813,6 +6023,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/qwen2.cpp',
@@ -6046,6 +6266,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/qwen3.cpp',
@@ -6276,6 +6506,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -6519,6 +6759,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -6895,6 +7145,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -7211,6 +7471,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
