@@ -88,6 +88,8 @@ export default defineArch({
       { name: 'blk.{i}.laurel_r.weight', shape: [64, 'n_embd'] },
       { name: 'blk.{i}.laurel_post_norm.weight', shape: ['n_embd'], init: 'ones' },
     ],
+    // output is created first (create_tensor(TOKEN_EMBD, TENSOR_DUPLICATED) when absent), tok_embd after it.
+    tiedOutputBeforeTokenEmbd: true,
     cite: tensors,
   },
   contract: {

@@ -2648,6 +2648,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
       ],
+      tiedOutputBeforeTokenEmbd: true,
     },
   },
   glm4moe: {

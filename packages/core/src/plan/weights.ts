@@ -60,8 +60,11 @@ function bytesBySlot(tensors: readonly TensorInfo[], blockCount: number): SlotBy
   return result;
 }
 
-/** Weight bytes per placement, from the tensor infos. */
-export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number): WeightsPlan {
+/**
+ * Weight bytes per placement, from the tensor infos. `tiedCopyAlways`: the arch creates its tied
+ * output before token_embd, so the copy is never deduplicated (`TensorLayout.tiedOutputBeforeTokenEmbd`).
+ */
+export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number, tiedCopyAlways = false): WeightsPlan {
   const { input, slots, total, tokenEmbd, hasOutput } = bytesBySlot(tensors, blockCount);
   const deviceBytes = Array.from({ length: deviceCount }, () => 0);
   let hostBytes = input;
@@ -70,9 +73,10 @@ export function planWeights(tensors: readonly TensorInfo[], blockCount: number, 
     else hostBytes += bytes;
   };
   slots.forEach((bytes, slot) => put(placements[slot], bytes));
-  // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) on its own device.
+  // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) unless the loader
+  // already created token_embd in the same buffer type (llama_model_loader::create_tensor).
   const outputPlacement = placements[blockCount];
-  const tied = !hasOutput && outputPlacement?.kind === 'device' ? tokenEmbd : 0;
+  const tied = !hasOutput && (tiedCopyAlways || outputPlacement?.kind === 'device') ? tokenEmbd : 0;
   if (tied > 0) put(outputPlacement, tied);
   return { bytes: total + tied, hostBytes, deviceBytes, tiedOutputCopyBytes: tied };
 }

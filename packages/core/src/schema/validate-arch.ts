@@ -111,7 +111,7 @@ const archShape: Check = object({
     kvTypesMustMatch: factOf(isBoolean),
   }),
   recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
-  tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), cite: citeCheck }),
+  tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), tiedOutputBeforeTokenEmbd: optional(isBoolean), cite: citeCheck }),
   contract: object({
     hparams: (value, path, issues) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
