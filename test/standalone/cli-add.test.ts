@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type ArchName, type ContractValue, archTable, readGgufHeader } from '@arch-registry/core';
+import { type ArchName, type ContractValue, archTable, readGgufHeader, upstream } from '@arch-registry/core';
 import { GENERATED_TS_DIR, JOURNAL_PATH, checkGenerated, generate, interruptedChange, loadRegistry, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 import { synthesize } from '@arch-registry/gguf-synth';
 import { main } from 'arch-registry';
@@ -266,6 +266,18 @@ describe('--like starts from an existing plugin; --from overrides what its heade
     expect(perLayerDecl(draft, 'blk.{i}.attn_output.weight')?.shape).toEqual(['n_embd', 'n_embd']);
     expect(draft.sources).toEqual(['--like exaone4', `the header of ${file('exaone9')}`]);
     expect(draft.review.map((item) => item.path)).toContain('(every fact)');
+  });
+
+  it('--like gemma3n keeps its K/V-sharing tail, cited in the new arch\'s loader; other starts say none and ask for a check', async () => {
+    const { draft } = await addArch({ root, name: 'gemma9n', like: 'gemma3n', dryRun: true });
+    expect(draft.plugin.kvSharing).toEqual({
+      value: { type: 'tail', start: { type: 'fixed', layer: 20 } },
+      cite: { ...archTable.gemma3n.kvSharing.cite, file: 'src/models/gemma9n.cpp', fn: 'llama_model_gemma9n::load_arch_hparams' },
+    });
+    const { draft: plain, files } = await addArch({ root, name: 'exaone9', from: file('exaone9'), dryRun: true });
+    expect(plain.plugin.kvSharing).toEqual({ value: { type: 'none' }, cite: upstream.noKvSharing });
+    expect(files.plugin.text).toContain("kvSharing: fact({ type: 'none' }, upstream.noKvSharing),");
+    expect(plain.review.map((item) => item.path)).toContain('kvSharing');
   });
 
   it('without --from, every fact is the --like plugin\'s, retargeted, and nothing is TODO', async () => {

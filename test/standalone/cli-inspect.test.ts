@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { main } from 'arch-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture } from '../fixtures/define-fixture.js';
-import { exaone4_1_2b, exaone4_32b, llama4Scout } from '../fixtures/models/index.js';
+import { exaone4_1_2b, exaone4_32b, gemma3n_e4b, llama4Scout } from '../fixtures/models/index.js';
 import { captureIo } from '../helpers/capture-io.js';
 
 const run = promisify(execFile);
@@ -19,6 +19,7 @@ beforeAll(async () => {
   await writeFixture(exaone4_32b, file('exaone4-32b'));
   await writeFixture(exaone4_1_2b, file('exaone4-1.2b'));
   await writeFixture(llama4Scout, file('llama4-scout'));
+  await writeFixture(gemma3n_e4b, file('gemma-3n-e4b'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -27,7 +28,7 @@ afterAll(async () => {
 async function inspectJson(...args: string[]) {
   const io = captureIo();
   const status = await main(['inspect', ...args, '--json'], io);
-  return { status, report: JSON.parse(io.out()) as Record<string, unknown> & { layers: { index: number; kind: string; window: number | null; rope: boolean }[]; decisions: { backend: string; ok: boolean; flashAttention: boolean; cacheTypeK: string; cacheTypeV: string }[] }, err: io.err() };
+  return { status, report: JSON.parse(io.out()) as Record<string, unknown> & { layers: { index: number; kind: string; window: number | null; rope: boolean; ownsKv: boolean; kvSource: number | null }[]; decisions: { backend: string; ok: boolean; flashAttention: boolean; cacheTypeK: string; cacheTypeV: string }[] }, err: io.err() };
 }
 
 describe('arch-registry inspect', () => {
@@ -108,5 +109,30 @@ describe('arch-registry inspect', () => {
     expect(stdout).toMatch(/arch\s+exaone4/);
     expect(stdout).toMatch(/layers\s+64: 48 swa, 16 full/);
     expect(stdout).toMatch(/cuda: FA on, K f16, V f16/);
+  });
+
+  it('gemma-3n E4B: 35 layers, every 5th full; layers 20-34 own no K/V and reuse layer 18 (SWA) or 19 (full)', async () => {
+    const { status, report } = await inspectJson(file('gemma-3n-e4b'));
+    expect(status).toBe(0);
+    // set_swa_pattern(5) (the GGUF's bool array is ignored): il % 5 == 4 is full; n_layer_kv_from_start = 20;
+    // create_memory's reuse: start - 2 = 18 for SWA layers, start - 1 = 19 for full ones.
+    const expected = Array.from({ length: 35 }, (_, il) => {
+      const kind = il % 5 === 4 ? 'full' : 'swa';
+      return { index: il, kind, window: kind === 'swa' ? 512 : null, ownsKv: il < 20, kvSource: il < 20 ? null : kind === 'swa' ? 18 : 19 };
+    });
+    expect(report.layers.map(({ index, kind, window, ownsKv, kvSource }) => ({ index, kind, window, ownsKv, kvSource }))).toEqual(expected);
+    // 18 and 19 are themselves the SWA and full layers whose cache is read.
+    expect([report.layers[18]?.kind, report.layers[19]?.kind]).toEqual(['swa', 'full']);
+  });
+
+  it('gemma-3n E4B table: the sharing layers say which layer they reuse', async () => {
+    const io = captureIo();
+    expect(await main(['inspect', file('gemma-3n-e4b')], io)).toBe(0);
+    const out = io.out();
+    expect(out).toMatch(/layers\s+35: 28 swa, 7 full/);
+    // The last two columns: own KV, RoPE (gemma3n ropes every layer).
+    expect(out).toMatch(/^\s*19\s+full\b.*\byes\s+yes\s*$/m);
+    expect(out).toMatch(/^\s*20\s+swa\b.*no: reuses 18\s+yes\s*$/m);
+    expect(out).toMatch(/^\s*24\s+full\b.*no: reuses 19\s+yes\s*$/m);
   });
 });

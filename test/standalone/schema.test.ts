@@ -227,6 +227,37 @@ const invalidArchs: readonly ArchRow[] = [
     plugin: 'exaone4',
     issues: [{ path: 'layers.activation.nLayer', expected: 'no such field' }],
   },
+  { name: 'kvSharing missing', edits: [['kvSharing', DELETE]], plugin: 'exaone4', issues: [{ path: 'kvSharing', expected: 'an object' }] },
+  {
+    name: 'kvSharing with an unknown type',
+    edits: [['kvSharing.value', { type: 'every-other' }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'kvSharing.value.type', expected: '"tail"' }],
+  },
+  {
+    // The reuse callback reads layer start − 2, so fewer than 2 owning layers cannot load.
+    name: 'kvSharing tail starting below layer 2',
+    edits: [['kvSharing.value', { type: 'tail', start: { type: 'fixed', layer: 1 } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'kvSharing.value.start.layer', expected: 'integer' }],
+  },
+  {
+    name: 'kvSharing tail whose start is a key with the arch prefix',
+    edits: [['kvSharing.value', { type: 'tail', start: { type: 'shared-count-key', key: 'Gemma4.attention.shared_kv_layers' } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'kvSharing.value.start.key', expected: 'GGUF key' }],
+  },
+  {
+    name: "kvSharing tail with memory 'kv' (the reuse callback goes to llama_kv_cache_iswa only)",
+    edits: [
+      ['layers', { type: 'all-full', cite: aCite }],
+      ['memory.value', 'kv'],
+      ['kvSharing.value', { type: 'tail', start: { type: 'fixed', layer: 20 } }],
+    ],
+    plugin: 'exaone4',
+    issues: [{ path: 'kvSharing.value.type', expected: 'llama_kv_cache_iswa' }],
+  },
+  { name: 'tiedOutputBeforeTokenEmbd not a boolean', edits: [['tensors.tiedOutputBeforeTokenEmbd', 'yes']], plugin: 'exaone4', issues: [{ path: 'tensors.tiedOutputBeforeTokenEmbd', expected: 'true or false' }] },
   {
     name: 'tagged union with an unknown type (NoPE layers)',
     edits: [['rope.nopeLayers.value', { type: 'every-other' }]],

@@ -40,7 +40,18 @@ function activationSummary(activation: SwaActivation): string {
   }
 }
 
+function kvSharingSummary(arch: ArchPlugin): string {
+  const sharing = arch.kvSharing.value;
+  if (sharing.type === 'none') return '';
+  const start = sharing.start.type === 'fixed' ? `layer ${sharing.start.layer}` : `block_count − ${sharing.start.key}`;
+  return `; layers from ${start} on reuse earlier K/V`;
+}
+
 function layerSummary(arch: ArchPlugin): string {
+  return layerRuleSummary(arch) + kvSharingSummary(arch);
+}
+
+function layerRuleSummary(arch: ArchPlugin): string {
   const rule = arch.layers;
   switch (rule.type) {
     case 'all-full':

@@ -13,6 +13,7 @@ export default defineArch({
   layers: { type: 'all-full', cite: hparams },
   requiredKeys: fact(['attention.layer_norm_epsilon'], cite('src/models/bloom.cpp', 'llama_model_bloom::load_arch_hparams', 'LayerNorm (not RMS) epsilon, read with get_key (required)')),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, tensors),

@@ -28,6 +28,7 @@ export default defineArch({
     cite('src/models/cohere2.cpp', 'llama_model_cohere2::load_arch_hparams', 'get_key without required=false for LLM_KV_ATTENTION_SLIDING_WINDOW, LLM_KV_LOGIT_SCALE, LLM_KV_ATTENTION_LAYERNORM_EPS'),
   ),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

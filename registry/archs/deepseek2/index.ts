@@ -19,6 +19,7 @@ export default defineArch({
     ),
   ),
   mtp: fact('kept-in-kv', cite('src/llama-model.cpp', 'llama_model::create_memory', 'no nextn filter for deepseek2: llama_kv_cache walks all n_layer_all layers')),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

@@ -21,6 +21,7 @@ export default defineArch({
   },
   requiredKeys: fact(['attention.layer_norm_rms_epsilon'], hparams),
   mtp: fact('kept-in-kv', cite('src/llama-model.cpp', 'llama_model::create_memory', 'no nextn filter for exaone4: llama_kv_cache walks all n_layer_all layers')),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

@@ -21,6 +21,7 @@ export default defineArch({
   recurrentState: fact('mamba', cite('src/llama-hparams.cpp', 'llama_hparams::n_embd_r / llama_hparams::n_embd_s', 'no wkv_head_size / shortconv / KDA: r = (d_conv−1)·(d_inner + 2·n_group·d_state), s = d_state·d_inner')),
   requiredKeys: fact(['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     // Widths use n_head(0) / n_head_kv(0) / n_ff(0) for every layer.

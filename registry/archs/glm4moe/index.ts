@@ -27,6 +27,7 @@ export default defineArch({
       'no nextn filter for glm4moe in v0.4.0 (only step35, hy_v3, glm-dsa, mimo2 and deepseek32 get "il < n_layer()"): llama_kv_cache allocates all n_layer_all layers, MTP included',
     ),
   ),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, tensors),

@@ -21,6 +21,7 @@ export default defineArch({
   },
   requiredKeys: fact(['attention.layer_norm_rms_epsilon', 'expert_feed_forward_length', 'attention.sliding_window'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

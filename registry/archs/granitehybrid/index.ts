@@ -24,6 +24,7 @@ export default defineArch({
   recurrentState: fact('mamba', cite('src/llama-hparams.cpp', 'llama_hparams::n_embd_r / llama_hparams::n_embd_s', 'no wkv_head_size / shortconv / KDA: r = (d_conv−1)·(d_inner + 2·n_group·d_state), s = d_state·d_inner')),
   requiredKeys: fact(['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(true, cite('src/models/granite-hybrid.cpp', 'llama_model_granite_hybrid::load_arch_tensors', 'attention widths use n_head(i), n_embd_k_gqa(i), n_embd_v_gqa(i); head_count_kv is a per-layer array')),

@@ -19,6 +19,7 @@ export default defineArch({
     ),
   ),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

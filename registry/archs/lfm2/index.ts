@@ -21,6 +21,7 @@ export default defineArch({
   recurrentState: fact('shortconv', cite('src/llama-hparams.cpp', 'llama_hparams::n_embd_r / llama_hparams::n_embd_s', 'n_shortconv_l_cache != 0: r = n_embd·(l_cache−1); s falls through to d_state·d_inner = 0')),
   requiredKeys: fact(['shortconv.l_cache', 'attention.layer_norm_rms_epsilon'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(true, cite('src/models/lfm2.cpp', 'llama_model_lfm2::load_arch_hparams', 'attention.head_count_kv is a per-layer array; 0 marks a conv layer')),

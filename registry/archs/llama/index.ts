@@ -12,6 +12,7 @@ export default defineArch({
   layers: { type: 'all-full', cite: hparams },
   requiredKeys: fact(['attention.layer_norm_rms_epsilon'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

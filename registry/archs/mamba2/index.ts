@@ -18,6 +18,7 @@ export default defineArch({
   requiredKeys: fact(['ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count', 'attention.layer_norm_rms_epsilon'], hparams),
   mtp: fact('none', tensors),
   // No attention at all: attention.head_count is absent (0), so head dims and n_rot are 0 (load_hparams).
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

@@ -12,6 +12,7 @@ export default defineArch({
   layers: { type: 'all-full', cite: cite('src/models/phi2.cpp', 'llama_model_phi2::load_arch_hparams', 'no sliding-window keys are read: swa_type stays NONE') },
   requiredKeys: fact(['attention.layer_norm_epsilon'], cite('src/models/phi2.cpp', 'llama_model_phi2::load_arch_hparams', 'get_key(LLM_KV_ATTENTION_LAYERNORM_EPS) without required=false')),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

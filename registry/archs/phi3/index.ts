@@ -19,6 +19,7 @@ export default defineArch({
   },
   requiredKeys: fact(['attention.layer_norm_rms_epsilon'], cite('src/models/phi3.cpp', 'llama_model_phi3::load_arch_hparams', 'get_key(LLM_KV_ATTENTION_LAYERNORM_RMS_EPS) without required=false')),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

@@ -15,6 +15,7 @@ export default defineArch({
     cite('src/models/qwen3moe.cpp', 'llama_model_qwen3moe::load_arch_tensors', 'throws "n_expert must be > 0 for QWEN3MOE"'),
   ),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

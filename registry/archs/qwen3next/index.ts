@@ -32,6 +32,7 @@ export default defineArch({
   ),
   requiredKeys: fact(['attention.layer_norm_rms_epsilon', 'ssm.conv_kernel', 'ssm.inner_size', 'ssm.state_size', 'ssm.time_step_rank', 'ssm.group_count'], hparams),
   mtp: fact('excluded-from-kv', cite('src/llama-model.cpp', 'llama_model::create_memory', 'filter_attn and filter_recr both require il < n_layer; an MTP context builds its own KV cache over il >= n_layer')),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

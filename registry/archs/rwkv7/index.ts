@@ -18,6 +18,7 @@ export default defineArch({
   // gate_lora_rank, token_shift_count and the layer-norm eps keys are read with required = false.
   requiredKeys: fact(['wkv.head_size', 'attention.decay_lora_rank', 'attention.iclr_lora_rank', 'attention.value_residual_mix_lora_rank'], hparams),
   mtp: fact('none', tensors),
+  kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
   attention: {
     causal: fact(true, upstream.causal),
     perLayerHeads: fact(false, hparams),

@@ -2,10 +2,10 @@
 import type { ArchPlugin } from '../schema/arch.js';
 
 /** Every architecture in the registry, sorted. */
-export const ARCH_NAMES = ['bloom', 'cohere2', 'deci', 'deepseek2', 'exaone4', 'falcon-h1', 'gemma2', 'gemma3', 'glm4moe', 'gpt-oss', 'granitehybrid', 'grok', 'lfm2', 'llama', 'llama4', 'mamba2', 'minicpm3', 'mistral3', 'olmo2', 'openelm', 'phi2', 'phi3', 'qwen2', 'qwen3', 'qwen3moe', 'qwen3next', 'rwkv7', 'starcoder'] as const;
+export const ARCH_NAMES = ['bloom', 'cohere2', 'deci', 'deepseek2', 'exaone4', 'falcon-h1', 'gemma2', 'gemma3', 'gemma3n', 'glm4moe', 'gpt-oss', 'granitehybrid', 'grok', 'lfm2', 'llama', 'llama4', 'mamba2', 'minicpm3', 'mistral3', 'olmo2', 'openelm', 'phi2', 'phi3', 'qwen2', 'qwen3', 'qwen3moe', 'qwen3next', 'rwkv7', 'starcoder'] as const;
 
 /** The name of any architecture the registry has a plugin for. */
-export type ArchName = 'bloom' | 'cohere2' | 'deci' | 'deepseek2' | 'exaone4' | 'falcon-h1' | 'gemma2' | 'gemma3' | 'glm4moe' | 'gpt-oss' | 'granitehybrid' | 'grok' | 'lfm2' | 'llama' | 'llama4' | 'mamba2' | 'minicpm3' | 'mistral3' | 'olmo2' | 'openelm' | 'phi2' | 'phi3' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'qwen3next' | 'rwkv7' | 'starcoder';
+export type ArchName = 'bloom' | 'cohere2' | 'deci' | 'deepseek2' | 'exaone4' | 'falcon-h1' | 'gemma2' | 'gemma3' | 'gemma3n' | 'glm4moe' | 'gpt-oss' | 'granitehybrid' | 'grok' | 'lfm2' | 'llama' | 'llama4' | 'mamba2' | 'minicpm3' | 'mistral3' | 'olmo2' | 'openelm' | 'phi2' | 'phi3' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'qwen3next' | 'rwkv7' | 'starcoder';
 
 /** The architecture facts, one entry per plugin. */
 export const archTable = {
@@ -87,6 +87,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -340,6 +350,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -588,6 +608,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -875,6 +905,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -1177,6 +1217,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         nLayer: 64,
@@ -1463,6 +1513,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -1796,6 +1856,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -2064,6 +2134,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'window-positive',
@@ -2234,6 +2314,343 @@ export const archTable = {
       ],
     },
   },
+  gemma3n: {
+    attention: {
+      alibi: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::load_arch_hparams',
+        },
+        value: null,
+      },
+      causal: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'attention.causal, default true',
+        },
+        value: true,
+      },
+      mla: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::load_arch_hparams',
+        },
+        value: null,
+      },
+      perLayerHeads: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::load_arch_hparams',
+        },
+        value: false,
+      },
+      qkNorm: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::load_arch_tensors',
+        },
+        value: true,
+      },
+      sinks: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::load_arch_tensors',
+        },
+        value: false,
+      },
+      softcap: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::graph',
+          note: 'only final logit soft-capping (f_final_logit_softcapping, default 30), no attention softcap',
+        },
+        value: null,
+      },
+    },
+    contract: {
+      hparams: {
+        'attention.head_count': 4,
+        'attention.head_count_kv': 2,
+        'attention.key_length': 32,
+        'attention.layer_norm_rms_epsilon': {
+          f32: 0.000001,
+        },
+        'attention.sliding_window': 128,
+        'attention.value_length': 32,
+        block_count: 25,
+        context_length: 4096,
+        embedding_length: 64,
+        feed_forward_length: 128,
+        'rope.freq_base': {
+          f32: 1000000,
+        },
+        'rope.freq_base_swa': {
+          f32: 10000,
+        },
+      },
+      vocabSize: 320,
+      why: 'the K/V-sharing start is hard-coded at layer 20, so 25 layers (the fewest) give owning SWA and global layers (global 4, 9, 14, 19) and sharing ones of both kinds: 20-23 SWA reuse layer 18, 24 global reuses layer 19; window 128 below the test context, GQA 2, head dim 32',
+    },
+    kind: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+      },
+      value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/models/gemma3n.cpp',
+        fn: 'llama_model_gemma3n::load_arch_hparams',
+        note: 'n_layer_kv_from_start = 20; create_memory gives gemma3n the reuse callback (start - 2 for SWA, start - 1 for full layers)',
+      },
+      value: {
+        start: {
+          layer: 20,
+          type: 'fixed',
+        },
+        type: 'tail',
+      },
+    },
+    layers: {
+      activation: {
+        type: 'always',
+      },
+      cite: {
+        file: 'src/models/gemma3n.cpp',
+        fn: 'llama_model_gemma3n::load_arch_hparams',
+        note: 'swa_period = 5, overridden by a scalar sliding_window_pattern (get_key_or_arr into a uint32); set_swa_pattern(swa_period); n_swa from attention.sliding_window, required',
+      },
+      denseFirst: false,
+      patternKey: 'scalar',
+      period: 5,
+      swaType: 'standard',
+      type: 'swa',
+      window: {
+        required: true,
+      },
+    },
+    memory: {
+      cite: {
+        file: 'src/llama-model.cpp',
+        fn: 'llama_model::create_memory',
+        note: 'llama_kv_cache_iswa (swa_type is always STANDARD for gemma3n)',
+      },
+      value: 'iswa',
+    },
+    mtp: {
+      cite: {
+        file: 'src/models/gemma3n.cpp',
+        fn: 'llama_model_gemma3n::load_arch_tensors',
+      },
+      value: 'none',
+    },
+    name: 'gemma3n',
+    requiredKeys: {
+      cite: {
+        file: 'src/models/gemma3n.cpp',
+        fn: 'llama_model_gemma3n::load_arch_hparams',
+      },
+      value: ['attention.sliding_window', 'attention.layer_norm_rms_epsilon'],
+    },
+    rope: {
+      nRotMustEqualHeadDim: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_base::load_hparams',
+          note: 'invalid n_rot check: llama, deci, falcon, llama-embed only',
+        },
+        value: false,
+      },
+      nopeLayers: {
+        cite: {
+          file: 'src/models/gemma3n.cpp',
+          fn: 'llama_model_gemma3n::graph',
+        },
+        value: {
+          type: 'none',
+        },
+      },
+      type: {
+        cite: {
+          file: 'src/llama-model.cpp',
+          fn: 'llama_model_rope_type',
+        },
+        value: 'neox',
+      },
+    },
+    runtime: {
+      flashAttentionForcedOff: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+      kvTypesMustMatch: {
+        cite: {
+          file: 'src/llama-context.cpp',
+          fn: 'llama_init_from_model',
+        },
+        value: false,
+      },
+    },
+    status: {
+      supported: true,
+    },
+    summary: 'Google Gemma 3n: 4 sliding-window layers to 1 global; layers from 20 on keep no K/V and reuse layer 18 (SWA) or 19 (global).',
+    tensors: {
+      cite: {
+        file: 'src/models/gemma3n.cpp',
+        fn: 'llama_model_gemma3n::load_arch_tensors',
+      },
+      global: [
+        {
+          name: 'token_embd.weight',
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'output.weight',
+          optional: true,
+          shape: ['n_embd', 'n_vocab'],
+        },
+        {
+          name: 'altup_proj.weight',
+          shape: ['n_embd', 'n_embd', 3],
+        },
+        {
+          name: 'altup_unembd_proj.weight',
+          shape: ['n_embd', 'n_embd', 3],
+        },
+        {
+          name: 'per_layer_token_embd.weight',
+          shape: ['256*block_count', 'n_vocab'],
+        },
+        {
+          name: 'per_layer_model_proj.weight',
+          shape: ['n_embd', '256*block_count'],
+        },
+        {
+          init: 'ones',
+          name: 'per_layer_proj_norm.weight',
+          shape: [256],
+        },
+        {
+          init: 'ones',
+          name: 'output_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+      perLayer: [
+        {
+          init: 'ones',
+          name: 'blk.{i}.attn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q.weight',
+          shape: ['n_embd', 'n_embd_head_k*n_head'],
+        },
+        {
+          name: 'blk.{i}.attn_k.weight',
+          shape: ['n_embd', 'n_embd_k_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_v.weight',
+          shape: ['n_embd', 'n_embd_v_gqa'],
+        },
+        {
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd_head_k*n_head', 'n_embd'],
+        },
+        {
+          name: 'blk.{i}.attn_q_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          name: 'blk.{i}.attn_k_norm.weight',
+          shape: ['n_embd_head_k'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_attention_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.ffn_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.ffn_gate.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_up.weight',
+          shape: ['n_embd', 'n_ff'],
+        },
+        {
+          name: 'blk.{i}.ffn_down.weight',
+          shape: ['n_ff', 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_ffw_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.inp_gate.weight',
+          shape: ['n_embd', 256],
+        },
+        {
+          name: 'blk.{i}.proj.weight',
+          shape: [256, 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.post_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.altup_correct_coef.weight',
+          shape: [4, 4],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.altup_correct_scale.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.altup_predict_coef.weight',
+          shape: [4, 16],
+        },
+        {
+          name: 'blk.{i}.altup_router.weight',
+          shape: ['n_embd', 4],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.altup_router_norm.weight',
+          shape: ['n_embd'],
+        },
+        {
+          name: 'blk.{i}.laurel_l.weight',
+          shape: ['n_embd', 64],
+        },
+        {
+          name: 'blk.{i}.laurel_r.weight',
+          shape: [64, 'n_embd'],
+        },
+        {
+          init: 'ones',
+          name: 'blk.{i}.laurel_post_norm.weight',
+          shape: ['n_embd'],
+        },
+      ],
+      tiedOutputBeforeTokenEmbd: true,
+    },
+  },
   glm4moe: {
     attention: {
       alibi: {
@@ -2321,6 +2738,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -2676,6 +3103,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'always',
@@ -2956,6 +3393,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -3282,6 +3729,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/grok.cpp',
@@ -3537,6 +3994,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -3827,6 +4294,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/llama.cpp',
@@ -4047,6 +4524,16 @@ export const archTable = {
         note: 'default branch: a causal KV cache',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       activation: {
@@ -4397,6 +4884,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -4636,6 +5133,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -4881,6 +5388,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -5165,6 +5682,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       activation: {
         type: 'window-positive',
@@ -5434,6 +5961,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/openelm.cpp',
@@ -5648,6 +6185,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -5915,6 +6462,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/phi3.cpp',
@@ -6168,6 +6725,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/qwen2.cpp',
@@ -6401,6 +6968,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/models/qwen3.cpp',
@@ -6631,6 +7208,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -6874,6 +7461,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {
@@ -7250,6 +7847,16 @@ export const archTable = {
       },
       value: 'decoder',
     },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
+    },
     layers: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -7566,6 +8173,16 @@ export const archTable = {
         fn: 'llama_model::create_memory',
       },
       value: 'decoder',
+    },
+    kvSharing: {
+      cite: {
+        file: 'src/llama-hparams.cpp',
+        fn: 'llama_hparams::has_kv',
+        note: 'n_layer_kv_from_start defaults to -1 (every layer has KV); create_memory sets a reuse callback for gemma3n and gemma4 only',
+      },
+      value: {
+        type: 'none',
+      },
     },
     layers: {
       cite: {

@@ -14,6 +14,7 @@ export function isArchName(name: string): name is ArchName {
     case 'falcon-h1':
     case 'gemma2':
     case 'gemma3':
+    case 'gemma3n':
     case 'glm4moe':
     case 'gpt-oss':
     case 'granitehybrid':

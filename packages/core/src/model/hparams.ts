@@ -1,4 +1,4 @@
-import type { ArchPlugin, LayerRule, SwaLayerRule, SwaType } from '../schema/arch.js';
+import type { ArchPlugin, KvSharing, LayerRule, SwaLayerRule, SwaType } from '../schema/arch.js';
 import { ModelError } from './errors.js';
 import type { MetadataReader } from './metadata.js';
 
@@ -43,6 +43,11 @@ export interface Hparams {
   readonly nRot: number;
   readonly swa: ResolvedSwa | null;
   readonly mla: ResolvedMla | null;
+  /**
+   * `n_layer_kv_from_start`: layers at or after it keep no K/V and read an earlier layer's cache;
+   * null when every layer owns its K/V.
+   */
+  readonly kvShareStart: number | null;
   /** Per block: carries recurrent state (hybrid and recurrent archs), else null. */
   readonly recurrent: readonly boolean[] | null;
   /** f32 elements of one recurrent layer's R and S rows (`n_embd_r`, `n_embd_s`), or null without recurrent layers. */
@@ -177,6 +182,28 @@ function resolveRecurrent(rule: LayerRule, reader: MetadataReader, headCountKv: 
   }
 }
 
+/**
+ * `n_layer_kv_from_start` from the arch's sharing rule. The runtime's reuse callback points SWA layers
+ * at start − 2 and full layers at start − 1 and asserts both exist in the matching cache, so a start
+ * below 2, or a layout where those two layers are not SWA and full, is refused here with the key at fault.
+ */
+function resolveKvShareStart(sharing: KvSharing, reader: MetadataReader, blockCount: number, swa: ResolvedSwa | null): number | null {
+  if (sharing.type === 'none') return null;
+  const { start: rule } = sharing;
+  const key = rule.type === 'shared-count-key' ? rule.key : 'block_count';
+  const start = rule.type === 'fixed' ? rule.layer : blockCount - reader.uintOr(rule.key, 0);
+  if (start >= blockCount) return null;
+  const fail = (problem: string): never => {
+    throw new ModelError('BAD_VALUE', reader.key(key), reader.file, `layers from ${start} on reuse earlier layers' K/V, but ${problem}, which makes the runtime abort (GGML_ASSERT in llama_kv_cache::llama_kv_cache)`, `Check ${reader.key(key)} and the sliding-window pattern against the model's config.json`);
+  };
+  if (start < 2) fail('fewer than 2 layers own K/V');
+  const isSwa = (il: number) => swa?.isSwa[il] === true;
+  const tail = Array.from({ length: blockCount - start }, (_, i) => start + i);
+  if (tail.some((il) => !isSwa(il)) && isSwa(start - 1)) fail(`layer ${start - 1}, which full-attention layers reuse, is a sliding-window layer`);
+  if (tail.some(isSwa) && !isSwa(start - 2)) fail(`layer ${start - 2}, which sliding-window layers reuse, is a full-attention layer`);
+  return start;
+}
+
 /** Resolves hparams for `plugin` from metadata, with typed errors naming the key. */
 export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hparams {
   for (const key of [...GENERIC_REQUIRED, ...plugin.requiredKeys.value]) requirePresent(reader, key);
@@ -229,6 +256,7 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
       }
     : null;
 
+  const swa = plugin.layers.type === 'swa' ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes) : null;
   return {
     arch: plugin.name,
     nCtxTrain: reader.uint('context_length'),
@@ -243,8 +271,9 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
     headDimKSwa: reader.uintOr('attention.key_length_swa', headDimK),
     headDimVSwa: reader.uintOr('attention.value_length_swa', headDimV),
     nRot,
-    swa: plugin.layers.type === 'swa' ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes) : null,
+    swa,
     mla,
+    kvShareStart: resolveKvShareStart(plugin.kvSharing.value, reader, blockCount, swa),
     recurrent,
     recurrentStateWidths: recurrent === null ? null : stateWidths(plugin, reader, nEmbd),
     causal: reader.boolOr('attention.causal', plugin.attention.causal.value),

@@ -17,6 +17,8 @@ export interface LayerSpec {
   readonly window: number | null;
   /** Allocates its own K/V rows in the main context's attention cache. */
   readonly ownsKv: boolean;
+  /** The earlier layer whose K/V this layer attends over (KV-sharing tail), else null. */
+  readonly kvSource: number | null;
   /** Carries recurrent (SSM / conv) state. */
   readonly hasRecurrentState: boolean;
   /** A trailing `nextn_predict_layers` (MTP) layer. */
@@ -61,6 +63,10 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
     // llama_kv_cache gets no layer filter for kv/iswa memory: every layer takes a slot, a zero-width
     // one when it has no KV heads; hybrids filter out their recurrent layers.
     const inCache = plugin.memory.value !== 'recurrent' && plugin.memory.value !== 'none' && (!recurrent || everyLayerBoth) && !mtpDropped;
+    // llama_hparams::has_kv: layers from n_layer_kv_from_start on keep no K/V; create_memory's reuse
+    // callback maps SWA layers to start − 2 and full ones to start − 1 (checked in resolveHparams).
+    const start = hparams.kvShareStart;
+    const shared = start !== null && il >= start && inCache;
     let kind: LayerKind = 'none';
     if (recurrent && !everyLayerBoth) kind = 'recurrent';
     else if (attends && !mtpDropped) kind = attentionKind(hparams, il);
@@ -72,7 +78,8 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
       headDimK: isSwa ? hparams.headDimKSwa : hparams.headDimK,
       headDimV: isSwa ? hparams.headDimVSwa : hparams.headDimV,
       window: isSwa && hparams.swa !== null ? hparams.swa.window : null,
-      ownsKv: inCache,
+      ownsKv: inCache && !shared,
+      kvSource: shared && attends && hparams.swa !== null ? start - (isSwa ? 2 : 1) : null,
       hasRecurrentState: recurrent,
       isMtp,
       rope: plugin.rope.type.value !== 'none' && !isNope(plugin, hparams, il),

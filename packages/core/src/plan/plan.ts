@@ -87,7 +87,7 @@ export function plan(model: PlannedModel, decision: Pick<Decision, 'flashAttenti
   const context = planContext(model, request);
   const kv = planKvCache(model, decision, context);
   const recurrentState = planRecurrentState(model, context);
-  const weights = planWeights(model.tensors, model.hparams.blockCount, placements, devices.length);
+  const weights = planWeights(model.tensors, model.hparams.blockCount, placements, devices.length, model.arch.tensors.tiedOutputBeforeTokenEmbd === true);
   const h = model.hparams;
   const ffn = h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength * Math.max(1, h.expertUsedCount);
   const compute = planCompute(model, decision, context, vocabSizeOf(model), ffn);

@@ -63,22 +63,26 @@ function bytesBySlot(tensors: readonly TensorInfo[], blockCount: number): SlotBy
   return result;
 }
 
-/** Weight bytes per placement, from the tensor infos. */
-export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number): WeightsPlan {
+/**
+ * Weight bytes per placement, from the tensor infos. `tiedCopyAlways`: the arch creates its tied
+ * output before token_embd, so the copy is never deduplicated (`TensorLayout.tiedOutputBeforeTokenEmbd`).
+ */
+export function planWeights(tensors: readonly TensorInfo[], blockCount: number, placements: readonly Placement[], deviceCount: number, tiedCopyAlways = false): WeightsPlan {
   const bySlot = bytesBySlot(tensors, blockCount);
-  // Host only: every byte stays on the host (the common CPU case, asked for on every plan).
-  if (deviceCount === 0) return bySlot.hostOnly;
   const { input, slots, total, tokenEmbd, hasOutput } = bySlot;
+  // Host only and no second copy: every byte stays on the host (the common CPU case, asked for on every plan).
+  if (deviceCount === 0 && (hasOutput || !tiedCopyAlways)) return bySlot.hostOnly;
   const deviceBytes = new Array<number>(deviceCount).fill(0);
   let hostBytes = input;
-  for (let slot = 0; slot < slots.length; slot++) {
-    const placement = placements[slot];
-    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + (slots[slot] ?? 0);
-    else hostBytes += slots[slot] ?? 0;
-  }
-  // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) on its own device.
+  const put = (placement: Placement | undefined, bytes: number) => {
+    if (placement?.kind === 'device') deviceBytes[placement.index] = (deviceBytes[placement.index] ?? 0) + bytes;
+    else hostBytes += bytes;
+  };
+  for (let slot = 0; slot < slots.length; slot++) put(placements[slot], slots[slot] ?? 0);
+  // Tied embeddings: the output layer loads token_embd again (TENSOR_DUPLICATED) unless the loader
+  // already created token_embd in the same buffer type (llama_model_loader::create_tensor).
   const outputPlacement = placements[blockCount];
-  const tied = !hasOutput && outputPlacement?.kind === 'device' ? tokenEmbd : 0;
-  if (tied > 0 && outputPlacement?.kind === 'device') deviceBytes[outputPlacement.index] = (deviceBytes[outputPlacement.index] ?? 0) + tied;
+  const tied = !hasOutput && (tiedCopyAlways || outputPlacement?.kind === 'device') ? tokenEmbd : 0;
+  if (tied > 0) put(outputPlacement, tied);
   return { bytes: total + tied, hostBytes, deviceBytes, tiedOutputCopyBytes: tied };
 }

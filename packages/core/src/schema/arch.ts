@@ -172,6 +172,23 @@ export interface RuntimeQuirks {
  */
 export type RecurrentStateKind = 'mamba' | 'rwkv' | 'shortconv';
 
+/**
+ * Layers that keep no K/V of their own and attend over an earlier layer's cache
+ * (`llama_hparams::n_layer_kv_from_start`, `llama_hparams::has_kv`).
+ * - `none`: every attention layer owns its K/V (`n_layer_kv_from_start` stays -1).
+ * - `tail`: layers il >= start own nothing; `create_memory`'s `reuse` callback points each at
+ *   layer start − 2 when it is SWA and start − 1 when it is full, so those two layers must be
+ *   SWA and full respectively (the runtime asserts otherwise).
+ */
+export type KvSharing = { readonly type: 'none' } | { readonly type: 'tail'; readonly start: KvShareStart };
+
+/** Where the KV-sharing tail starts (`n_layer_kv_from_start`). */
+export type KvShareStart =
+  /** A layer index the loader hard-codes. */
+  | { readonly type: 'fixed'; readonly layer: number }
+  /** block_count minus `key` (a count of shared layers, 0 when absent). */
+  | { readonly type: 'shared-count-key'; readonly key: string };
+
 /** What happens to trailing MTP layers in the main context's KV cache. */
 export type MtpPolicy = 'none' | 'kept-in-kv' | 'excluded-from-kv';
 
@@ -200,6 +217,8 @@ export interface ArchPlugin {
    * `create_memory`), `excluded-from-kv` when `create_memory` filters them out.
    */
   readonly mtp: Fact<MtpPolicy>;
+  /** Layers that reuse an earlier layer's K/V instead of owning cache rows. */
+  readonly kvSharing: Fact<KvSharing>;
   readonly attention: AttentionFacts;
   readonly rope: RopeFacts;
   readonly runtime: RuntimeQuirks;

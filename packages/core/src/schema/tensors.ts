@@ -53,6 +53,12 @@ export interface TensorDecl {
 export interface TensorLayout {
   readonly global: readonly TensorDecl[];
   readonly perLayer: readonly TensorDecl[];
+  /**
+   * True when `load_arch_tensors` creates the tied output (token_embd with `TENSOR_DUPLICATED`)
+   * before `token_embd` itself: the loader finds no tensor to reuse in that buffer type, so a file
+   * without `output.weight` loads token_embd twice even on one device. Default false.
+   */
+  readonly tiedOutputBeforeTokenEmbd?: boolean;
   readonly cite: Cite;
 }
 

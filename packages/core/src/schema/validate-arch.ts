@@ -93,6 +93,12 @@ const archShape: Check = object({
   layers: layerRule,
   requiredKeys: factOf(arrayOf(ggufKey)),
   mtp: factOf(oneOf(['none', 'kept-in-kv', 'excluded-from-kv'])),
+  kvSharing: factOf(
+    tagged({
+      none: {},
+      tail: { start: tagged({ fixed: { layer: isInteger(2, 512) }, 'shared-count-key': { key: ggufKey } }) },
+    }),
+  ),
   attention: object({
     causal: factOf(isBoolean),
     perLayerHeads: factOf(isBoolean),
@@ -113,7 +119,7 @@ const archShape: Check = object({
     kvTypesMustMatch: factOf(isBoolean),
   }),
   recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
-  tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), cite: citeCheck }),
+  tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), tiedOutputBeforeTokenEmbd: optional(isBoolean), cite: citeCheck }),
   contract: object({
     hparams: (value, path, issues) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -144,6 +150,9 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
   }
   if ((layers.type === 'hybrid' || layers.type === 'recurrent') && plugin.recurrentState === undefined) {
     issues.push({ path: 'recurrentState', expected: 'how recurrent layers size their state ("mamba", "rwkv" or "shortconv"), cited from llama_hparams::n_embd_r / n_embd_s', found: 'nothing' });
+  }
+  if (plugin.kvSharing.value.type !== 'none' && memory.value !== 'iswa') {
+    issues.push({ path: 'kvSharing.value.type', expected: '"none": create_memory hands its reuse callback to llama_kv_cache_iswa only (memory "iswa")', found: `"${plugin.kvSharing.value.type}" with memory "${memory.value}"` });
   }
   if (layers.type === 'swa') {
     const { window, activation } = layers;

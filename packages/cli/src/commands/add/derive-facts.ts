@@ -58,6 +58,7 @@ function skeleton(name: string, src: Sources): DraftPlugin {
     layers: { type: todo('the layer rule (all-full, swa, hybrid, recurrent): which layers are full, sliding-window or recurrent'), cite: src.hparams },
     requiredKeys: fact(todo('the keys load_arch_hparams reads without `false` (required)'), src.hparams),
     mtp: fact('none', src.tensors),
+    kvSharing: fact({ type: 'none' }, upstream.noKvSharing),
     attention: {
       causal: fact(true, upstream.causal),
       perLayerHeads: fact(false, src.hparams),
@@ -341,6 +342,7 @@ export function buildDraft(input: DraftInput): Draft {
           ? like.mtp
           : fact('kept-in-kv', cite('src/llama-model.cpp', 'llama_model::create_memory', `assumed: the default branch has no nextn filter, so llama_kv_cache walks all n_layer_all layers`))
         : (like?.mtp ?? fact('none', src.tensors)),
+    kvSharing: like?.kvSharing ?? fact({ type: 'none' }, upstream.noKvSharing),
     attention: {
       causal: fact(causal, upstream.causal),
       perLayerHeads: fact(perLayerHeads, src.hparams),
@@ -365,6 +367,10 @@ export function buildDraft(input: DraftInput): Draft {
   if (softcap !== undefined) review.push({ path: 'attention.softcap.default', why: `the header's value ${softcap}; check the default load_arch_hparams uses when the key is absent` });
   if (like?.requiredKeys === undefined) review.push({ path: 'requiredKeys', why: `the keys of the header loaders usually require (${required.join(', ') || 'none'}); check which get_key calls in load_arch_hparams have no \`false\`` });
   if (header.nextn > 0 && (like === undefined || like.mtp.value === 'none')) review.push({ path: 'mtp', why: `the header has ${header.nextn} MTP layer(s); "kept-in-kv" unless create_memory filters them out for this arch` });
+  if (like === undefined || like.kvSharing.value.type === 'none') {
+    const shared = header.reader.has('attention.shared_kv_layers') ? `the header sets ${key('attention.shared_kv_layers')}; ` : '';
+    review.push({ path: 'kvSharing', why: `${shared}assumed "none": check whether load_arch_hparams sets n_layer_kv_from_start and create_memory gives this arch a reuse callback` });
+  }
   if (like === undefined) review.push({ path: 'rope.nopeLayers', why: `assumed none: check the graph in ${src.file} for layers that skip RoPE` });
 
   // Tensor layout.

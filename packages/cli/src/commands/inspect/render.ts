@@ -17,6 +17,12 @@ function hparamsLine(report: InspectReport): string {
   return parts.join(', ');
 }
 
+/** `yes`, `no`, or for a layer that reads an earlier layer's cache, `no: reuses N`. */
+function ownKvCell(layer: InspectReport['layers'][number]): string {
+  if (layer.ownsKv) return 'yes';
+  return layer.kvSource === null ? 'no' : `no: reuses ${layer.kvSource}`;
+}
+
 /** Human output of `inspect`. */
 export function renderInspect(report: InspectReport): string {
   const counts = Object.entries(report.layerCounts)
@@ -24,7 +30,7 @@ export function renderInspect(report: InspectReport): string {
     .join(', ');
   const layers = renderTable(
     ['layer', 'kind', 'heads', 'kv heads', 'head dim K', 'head dim V', 'window', 'own KV', 'RoPE'],
-    report.layers.map((l) => [String(l.index), l.kind + (l.isMtp ? ' (MTP)' : ''), String(l.headCount), String(l.headCountKv), String(l.headDimK), String(l.headDimV), l.window === null ? '-' : String(l.window), l.ownsKv ? 'yes' : 'no', l.rope ? 'yes' : 'NoPE']),
+    report.layers.map((l) => [String(l.index), l.kind + (l.isMtp ? ' (MTP)' : ''), String(l.headCount), String(l.headCountKv), String(l.headDimK), String(l.headDimV), l.window === null ? '-' : String(l.window), ownKvCell(l), l.rope ? 'yes' : 'NoPE']),
   );
   const { flashAttention, cacheTypeK, cacheTypeV } = report.request;
   const decisions = report.decisions.flatMap((d) => {

@@ -27,6 +27,8 @@ export interface InspectReport {
     headDimV: number;
     window: number | null;
     ownsKv: boolean;
+    /** The earlier layer whose K/V this one reads (KV-sharing tail), else null. */
+    kvSource: number | null;
     isMtp: boolean;
     rope: boolean;
   }[];
@@ -52,7 +54,7 @@ export function buildReport(model: InspectedModel, request: Required<AttentionRe
     plugin: { found: true, summary: model.arch.summary, supported: model.arch.status.supported },
     memory: model.memory,
     hparams: model.hparams,
-    layers: model.layers.map(({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp, rope }) => ({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, isMtp, rope })),
+    layers: model.layers.map(({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, kvSource, isMtp, rope }) => ({ index, kind, headCount, headCountKv, headDimK, headDimV, window, ownsKv, kvSource, isMtp, rope })),
     layerCounts,
     request,
     decisions: backends.map((backend) => decide(model, backend, request)),
