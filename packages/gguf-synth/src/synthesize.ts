@@ -6,6 +6,7 @@ import {
   type ResolvedModel,
   type TensorDecl,
   evalDim,
+  layerDims,
   layerSelected,
   resolveModel,
 } from '@arch-registry/core';
@@ -98,18 +99,24 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     n_embd_k_gqa: h.headDimK * kv0,
     n_embd_v_gqa: h.headDimV * kv0,
     n_rot: h.nRot,
-    n_ff: numberAt('feed_forward_length'),
+    // n_ff() is n_ff(0): layer 0's entry when the key is a per-layer array.
+    n_ff: key('feed_forward_length') === undefined ? undefined : h.feedForwardLengths[0],
     n_expert: h.expertCount,
     n_expert_used: h.expertUsedCount,
     n_ff_exp: numberAt('expert_feed_forward_length'),
   };
   const lookup = (name: string) => (name in dims ? dims[name] : numberAt(name));
+  // Per-layer tensors also see n_head(il) and co., the loaders' hparams.n_head(i).
+  const layerLookup = (layer: ResolvedModel['layers'][number]) => {
+    const perLayer: Readonly<Record<string, number>> = layerDims(layer);
+    return (name: string) => (Object.hasOwn(perLayer, name) ? perLayer[name] : lookup(name));
+  };
   const denseLead = numberAt('leading_dense_block_count') ?? 0;
   const seed = options.seed ?? 1;
 
   const tensors: TensorSpec[] = [];
-  const add = (decl: TensorDecl, name: string) => {
-    const shape = decl.shape.map((dim) => evalDim(dim, lookup));
+  const add = (decl: TensorDecl, name: string, dimOf: (name: string) => number | undefined) => {
+    const shape = decl.shape.map((dim) => evalDim(dim, dimOf));
     const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name, shape) ?? 'F32');
     if (mode === 'header-only') {
       tensors.push({ name, dims: shape, type });
@@ -122,11 +129,12 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   };
   const omitted = new Set(options.omit ?? []);
   const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name);
-  for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
+  for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name, lookup);
   for (const layer of model.layers) {
+    const dimOf = layerLookup(layer);
     for (const decl of plugin.tensors.perLayer) {
       if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, denseLead)) continue;
-      add(decl, decl.name.replace('{i}', String(layer.index)));
+      add(decl, decl.name.replace('{i}', String(layer.index)), dimOf);
     }
   }
   return { metadata, tensors, model };

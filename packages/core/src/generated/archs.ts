@@ -5053,24 +5053,24 @@ export const archTable = {
     },
     contract: {
       hparams: {
-        'attention.head_count': [4, 4],
-        'attention.head_count_kv': [2, 2],
+        'attention.head_count': [4, 6, 8],
+        'attention.head_count_kv': [2, 3, 4],
         'attention.key_length': 32,
         'attention.layer_norm_rms_epsilon': {
           f32: 0.000001,
         },
         'attention.value_length': 32,
-        block_count: 2,
+        block_count: 3,
         context_length: 4096,
         embedding_length: 128,
-        feed_forward_length: 256,
+        feed_forward_length: [128, 256, 384],
         'rope.dimension_count': 32,
         'rope.freq_base': {
           f32: 10000,
         },
       },
       vocabSize: 320,
-      why: 'head_count and head_count_kv as per-layer arrays of length block_count, as the converter writes them, with GQA 2 (4 heads over 2 KV heads) and an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it; the counts are equal across layers and feed_forward_length is a scalar because the synthesizer sizes every layer\'s tensors with layer-0 values',
+      why: 'layer-wise scaling as the real OpenELM has it: head_count, head_count_kv and feed_forward_length are per-layer arrays that grow with depth (4/6/8 heads over 2/3/4 KV heads, GQA 2 each; FFN 128/256/384), so each layer\'s attn_qkv, attn_output and FFN and its KV rows differ; an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it',
     },
     kind: {
       cite: {
@@ -5179,7 +5179,7 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.attn_qkv.weight',
-          shape: ['n_embd', '(n_head + 2*n_head_kv)*n_embd_head_k'],
+          shape: ['n_embd', '(n_head(il) + 2*n_head_kv(il))*n_embd_head_k'],
         },
         {
           init: 'ones',
@@ -5193,7 +5193,7 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.attn_output.weight',
-          shape: ['n_head*n_embd_head_k', 'n_embd'],
+          shape: ['n_head(il)*n_embd_head_k', 'n_embd'],
         },
         {
           init: 'ones',
@@ -5202,15 +5202,15 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.ffn_gate.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
         {
           name: 'blk.{i}.ffn_down.weight',
-          shape: ['n_ff', 'n_embd'],
+          shape: ['n_ff(il)', 'n_embd'],
         },
         {
           name: 'blk.{i}.ffn_up.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
       ],
     },

@@ -1,5 +1,6 @@
 import type { ArchPlugin } from './arch.js';
 import { PluginValidationError } from './errors.js';
+import { LAYER_SELECTORS, PER_LAYER_DIM_NAMES, type TensorDecl } from './tensors.js';
 import {
   type Check,
   type Issue,
@@ -32,7 +33,7 @@ const dimExpr: Check = (value, path, issues) => {
 const tensorDecl: Check = object({
   name: isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'),
   shape: arrayOf(dimExpr, 1),
-  layers: optional(oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead'])),
+  layers: optional(oneOf(LAYER_SELECTORS)),
   optional: optional(isBoolean),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
 });
@@ -122,9 +123,30 @@ const archShape: Check = object({
   }),
 });
 
+/** `n_head(il)`-style names in a dimension; the shape check has already vetted the characters. */
+const perLayerNames = (dim: string | number): string[] => (typeof dim === 'string' ? (dim.match(/[a-z_][a-z0-9_.]*\(il\)/g) ?? []) : []);
+
+/** Per-layer names must be known ones, and only per-layer tensors have a layer to evaluate them on. */
+function dimNameIssues(decls: readonly TensorDecl[], where: 'global' | 'perLayer'): Issue[] {
+  const issues: Issue[] = [];
+  for (const [index, decl] of decls.entries()) {
+    for (const [dimIndex, dim] of decl.shape.entries()) {
+      for (const name of perLayerNames(dim)) {
+        const path = `tensors.${where}[${index}].shape[${dimIndex}]`;
+        if (!(PER_LAYER_DIM_NAMES as readonly string[]).includes(name)) {
+          issues.push({ path, expected: `a known per-layer name (${PER_LAYER_DIM_NAMES.join(', ')})`, found: `"${name}" in ${decl.name}` });
+        } else if (where === 'global') {
+          issues.push({ path, expected: `a layer-0 name ("${name.slice(0, -4)}"): a global tensor has no layer to take "${name}" from`, found: `"${dim}" in ${decl.name}` });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
 /** Rules that tie fields together; the shape check alone cannot see them. */
 function crossFieldIssues(plugin: ArchPlugin): Issue[] {
-  const issues: Issue[] = [];
+  const issues: Issue[] = [...dimNameIssues(plugin.tensors.global, 'global'), ...dimNameIssues(plugin.tensors.perLayer, 'perLayer')];
   const { layers, memory } = plugin;
   // kv, iswa, hybrid and recurrent memory each come from one layer rule (create_memory picks the memory
   // from it); "none" and "special" may sit on any rule (ModernBERT has SWA and no cache at all).

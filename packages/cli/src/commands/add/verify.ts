@@ -1,4 +1,4 @@
-import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerSelected, resolveModel } from '@arch-registry/core';
+import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerDims, layerSelected, resolveModel } from '@arch-registry/core';
 import type { DraftDecl } from './draft.js';
 import { readHeaderModel } from './header-model.js';
 import { tryEval } from './dim-match.js';
@@ -50,10 +50,12 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   const tiny = readHeaderModel({ metadata, tensors: [], source: 'contract model' }, plugin.name);
   const lookup = (name: string) => (Object.hasOwn(tiny.dims, name) ? tiny.dims[name] : undefined);
   const denseLead = tiny.leadingDense;
-  const check = (name: string, shape: readonly (string | number)[], where: string) => {
+  const check = (name: string, shape: readonly (string | number)[], where: string, layer?: LayerSpec) => {
+    const perLayer: Readonly<Record<string, number>> = layer === undefined ? {} : layerDims(layer);
+    const dimOf = (key: string) => (Object.hasOwn(perLayer, key) ? perLayer[key] : lookup(key));
     for (const [index, dim] of shape.entries()) {
       try {
-        const value = evalDim(dim, lookup);
+        const value = evalDim(dim, dimOf);
         if (!Number.isInteger(value) || value < 1) problems.push(`${name} width ${index} (${dim}) is ${value} in the contract model${where}`);
       } catch (error) {
         problems.push(`${name} width ${index} (${dim}) cannot be computed for the contract model${where}: ${error instanceof Error ? error.message : String(error)}`);
@@ -63,7 +65,12 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
     if (decl.optional === true) continue;
-    if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, denseLead))) check(decl.name, decl.shape, '');
+    // Each layer that carries it: per-layer names (n_head(il)) give each its own widths.
+    for (const layer of layers.filter((candidate) => layerSelected(decl.layers ?? 'all', candidate, denseLead))) {
+      const before = problems.length;
+      check(decl.name, decl.shape, ` (layer ${layer.index})`, layer);
+      if (problems.length > before) break;
+    }
   }
   return problems;
 }
