@@ -17,9 +17,9 @@ afterAll(async () => {
 /** Contract models bent to a shape the default one does not reach; the KV rule must still hold. */
 const VARIANTS = [
   {
-    name: 'deci with an attention-free layer: a zero-width KV slot still counts, and V pads to the widest layer with FA off',
+    name: 'deci at its smallest with an attention-free layer: a zero-width KV slot still counts, and V pads to the widest layer with FA off',
     arch: 'deci',
-    hparams: { 'attention.head_count': [4, 0], 'attention.head_count_kv': [2, 0] },
+    hparams: { block_count: 2, feed_forward_length: 256, 'attention.head_count': [4, 0], 'attention.head_count_kv': [2, 0] },
   },
   {
     name: 'exaone4 with a trailing MTP layer (block_count 65, nextn 1): n_layer stays 64, so SWA applies, and the MTP layer keeps KV in the pinned runtime',
