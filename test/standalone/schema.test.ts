@@ -228,6 +228,24 @@ const invalidArchs: readonly ArchRow[] = [
     issues: [{ path: 'layers.activation.nLayer', expected: 'no such field' }],
   },
   {
+    name: 'per-layer size in a global tensor: there is no layer to take it from',
+    edits: [['tensors.global.0.shape', ['n_embd', 'n_head(il)*n_embd_head_k']]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.global[0].shape[1]', expected: 'layer-0 name ("n_head")' }],
+  },
+  {
+    name: 'unknown per-layer name in a per-layer tensor',
+    edits: [['tensors.perLayer.0.shape', ['n_embd_head_k(il)']]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].shape[0]', expected: 'n_head(il), n_head_kv(il), n_ff(il)' }],
+  },
+  {
+    name: 'unknown layer selector',
+    edits: [['tensors.perLayer.0.layers', 'no-kv']],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].layers', expected: '"linear-attention"' }],
+  },
+  {
     name: 'tagged union with an unknown type (NoPE layers)',
     edits: [['rope.nopeLayers.value', { type: 'every-other' }]],
     plugin: 'exaone4',
