@@ -12,10 +12,12 @@ export class ContractRunError extends Error {
 }
 
 /** Runs one arch's contract in a child process; a crash or timeout becomes a ContractRunError. */
-/** Ways to break the synthesized model, for the harness's own tests. */
+/** Ways to break (or bend) the synthesized model, for the harness's own tests and the variants. */
 export interface Breakage {
   readonly hparams?: Readonly<Record<string, unknown>>;
   readonly omitTensors?: readonly string[];
+  /** Optional tensors to write, such as a fused attn_qkv in place of Q/K/V. */
+  readonly useTensors?: readonly string[];
 }
 
 export async function runArchInChild(arch: string, dir: string, timeoutMs: number, breakage: Breakage = {}): Promise<ArchRun> {
@@ -25,6 +27,7 @@ export async function runArchInChild(arch: string, dir: string, timeoutMs: numbe
       ...process.env,
       ...(breakage.hparams === undefined ? {} : { CONTRACT_HPARAMS: JSON.stringify(breakage.hparams) }),
       ...(breakage.omitTensors === undefined ? {} : { CONTRACT_OMIT_TENSORS: breakage.omitTensors.join(',') }),
+      ...(breakage.useTensors === undefined ? {} : { CONTRACT_USE_TENSORS: breakage.useTensors.join(',') }),
     };
     execFile(process.execPath, ['--import', 'tsx', script, arch, dir], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;

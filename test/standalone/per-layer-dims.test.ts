@@ -139,3 +139,16 @@ describe('the synthesizer sizes each layer with its own counts', () => {
     ]);
   });
 });
+
+describe('tensor alternatives (insteadOf): the synthesizer writes one form', () => {
+  it("deci with use attn_qkv: a fused {n_embd, n_head(i)*n_embd_head_k + n_embd_k_gqa(i) + n_embd_v_gqa(i)} and no Q/K/V (create_tensor_qkv)", () => {
+    const { tensors } = planSynthesis(archTable.deci, 'header-only', { use: ['blk.{i}.attn_qkv.weight'] });
+    const attention = tensors.filter((tensor) => /^blk\.\d+\.attn_(qkv|q|k|v)\./.test(tensor.name)).map((tensor) => `${tensor.name} ${tensor.dims.join('x')}`);
+    // KV-head layers 0, 3, 4: heads 4/8/2 over 2/2/1 KV heads of 32.
+    expect(attention).toEqual([`blk.0.attn_qkv.weight 128x${4 * 32 + 2 * 2 * 32}`, `blk.3.attn_qkv.weight 128x${8 * 32 + 2 * 2 * 32}`, `blk.4.attn_qkv.weight 128x${2 * 32 + 2 * 1 * 32}`]);
+  });
+
+  it('a name that is not an optional tensor of the plugin is refused, naming the ones that are', () => {
+    expect(() => planSynthesis(archTable.deci, 'header-only', { use: ['blk.{i}.attn_q.weight'] })).toThrow(/deci does not declare as an optional tensor; name one of: .*blk\.\{i\}\.attn_qkv\.weight/);
+  });
+});

@@ -11,6 +11,7 @@ import {
   resolveModel,
 } from '@arch-registry/core';
 import type { TensorSpec } from './encode-header.js';
+import { GgufWriteError } from './errors.js';
 import type { GgmlTypeRef } from './ggml-types.js';
 import type { GgufValue } from './gguf-value.js';
 import { randomTensorData } from './random.js';
@@ -32,6 +33,11 @@ export interface SynthOptions {
   readonly base?: 'contract' | 'none';
   /** Declared tensor names (with `{i}`) to leave out, to build files the loader must reject. */
   readonly omit?: readonly string[];
+  /**
+   * Optional tensors (with `{i}`) to write, such as a fused `attn_qkv`; one declared with `insteadOf`
+   * replaces the tensors it names (the loader's other form).
+   */
+  readonly use?: readonly string[];
 }
 
 export interface Synthesized {
@@ -61,6 +67,17 @@ function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** The optional tensors `use` names; each must be one the plugin declares optional. */
+function usedTensors(plugin: ArchPlugin, use: readonly string[]): Set<string> {
+  const optional = new Set([...plugin.tensors.global, ...plugin.tensors.perLayer].filter((decl) => decl.optional === true).map((decl) => decl.name));
+  for (const name of use) {
+    if (!optional.has(name)) {
+      throw new GgufWriteError('BAD_NAME', `use names ${name}, which ${plugin.name} does not declare as an optional tensor; name one of: ${[...optional].join(', ') || '(none)'}`);
+    }
+  }
+  return new Set(use);
 }
 
 /** Builds the metadata and tensor list of a plugin's model: its contract model plus overrides. */
@@ -128,7 +145,11 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     tensors.push({ name, dims: shape, type, data });
   };
   const omitted = new Set(options.omit ?? []);
-  const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name);
+  const used = usedTensors(plugin, options.use ?? []);
+  for (const decl of [...plugin.tensors.global, ...plugin.tensors.perLayer]) {
+    if (used.has(decl.name)) for (const name of decl.insteadOf ?? []) omitted.add(name);
+  }
+  const wanted = (decl: TensorDecl) => (decl.optional !== true || used.has(decl.name)) && !omitted.has(decl.name);
   for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name, lookup);
   for (const layer of model.layers) {
     const dimOf = layerLookup(layer);

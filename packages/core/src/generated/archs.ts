@@ -699,6 +699,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           layers: 'kv-heads',
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,

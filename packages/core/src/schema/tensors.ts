@@ -54,6 +54,12 @@ export interface TensorDecl {
   readonly layers?: LayerSelector;
   /** Loadable without it (`TENSOR_NOT_REQUIRED`); the synthesizer leaves optional tensors out. */
   readonly optional?: boolean;
+  /**
+   * An optional tensor the loader takes in place of these (same list, same layers): create_tensor_qkv
+   * tries a fused `attn_qkv` and creates the separate Q/K/V only without it. A file carries one form;
+   * the synthesizer writes the others unless asked for this one (`use`).
+   */
+  readonly insteadOf?: readonly string[];
   /** How a tiny model fills it: norms start at one so activations stay sane. Default `random`. */
   readonly init?: 'random' | 'ones' | 'zeros';
 }

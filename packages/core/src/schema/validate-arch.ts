@@ -35,6 +35,7 @@ const tensorDecl: Check = object({
   shape: arrayOf(dimExpr, 1),
   layers: optional(oneOf(LAYER_SELECTORS)),
   optional: optional(isBoolean),
+  insteadOf: optional(arrayOf(isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'), 1)),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
 });
 
@@ -144,9 +145,33 @@ function dimNameIssues(decls: readonly TensorDecl[], where: 'global' | 'perLayer
   return issues;
 }
 
+/** An alternative form (`insteadOf`) is optional and stands in for tensors of its own list, on the same layers. */
+function alternativeIssues(decls: readonly TensorDecl[], where: 'global' | 'perLayer'): Issue[] {
+  const issues: Issue[] = [];
+  for (const [index, decl] of decls.entries()) {
+    if (decl.insteadOf === undefined) continue;
+    const path = `tensors.${where}[${index}]`;
+    if (decl.optional !== true) issues.push({ path: `${path}.optional`, expected: 'true: a tensor with insteadOf is one form of several, so a file may lack it', found: describe(decl.optional) });
+    for (const [k, name] of decl.insteadOf.entries()) {
+      const layers = decl.layers ?? 'all';
+      const replaced = decls.filter((other) => other.name === name && other !== decl);
+      if (replaced.length === 0) issues.push({ path: `${path}.insteadOf[${k}]`, expected: `a tensor declared in tensors.${where}`, found: `"${name}"` });
+      else if (!replaced.some((other) => (other.layers ?? 'all') === layers)) {
+        issues.push({ path: `${path}.insteadOf[${k}]`, expected: `a tensor on the same layers ("${layers}")`, found: `"${name}" on ${replaced.map((other) => `"${other.layers ?? 'all'}"`).join(', ')}` });
+      }
+    }
+  }
+  return issues;
+}
+
 /** Rules that tie fields together; the shape check alone cannot see them. */
 function crossFieldIssues(plugin: ArchPlugin): Issue[] {
-  const issues: Issue[] = [...dimNameIssues(plugin.tensors.global, 'global'), ...dimNameIssues(plugin.tensors.perLayer, 'perLayer')];
+  const issues: Issue[] = [
+    ...dimNameIssues(plugin.tensors.global, 'global'),
+    ...dimNameIssues(plugin.tensors.perLayer, 'perLayer'),
+    ...alternativeIssues(plugin.tensors.global, 'global'),
+    ...alternativeIssues(plugin.tensors.perLayer, 'perLayer'),
+  ];
   const { layers, memory } = plugin;
   // kv, iswa, hybrid and recurrent memory each come from one layer rule (create_memory picks the memory
   // from it); "none" and "special" may sit on any rule (ModernBERT has SWA and no cache at all).
