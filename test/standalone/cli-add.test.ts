@@ -275,6 +275,13 @@ describe('--from pre-fills every fact the header gives', () => {
     expect(perLayerDecl(draft, 'blk.{i}.ffn_gate.weight')).toMatchObject({ shape: ['n_embd', 'n_ff(il)'], layers: 'ffn' });
   });
 
+  it("--like deci keeps the fused attn_qkv as the alternative to the header's Q/K/V (insteadOf), on the same kv-heads layers", async () => {
+    const header = await readGgufHeader(file('deci9'));
+    const draft = buildDraft({ name: 'deci9', header: readHeaderModel(header, 'deci9'), like: archTable.deci });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_qkv.weight')).toMatchObject({ optional: true, layers: 'kv-heads', insteadOf: archTable.deci.tensors.perLayer.find((decl) => decl.insteadOf !== undefined)?.insteadOf });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_q.weight')).toMatchObject({ layers: 'kv-heads' });
+  });
+
   it('attention sinks from the tensor names; a window without a pattern leaves the period TODO (gpt-oss layout)', async () => {
     const draft = await draftOf('gptoss9');
     expect(draft.plugin).toMatchObject({ attention: { sinks: { value: true } }, layers: { type: 'swa', period: expect.any(Todo), patternKey: expect.any(Todo) } });

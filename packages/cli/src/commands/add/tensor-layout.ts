@@ -168,8 +168,21 @@ export function derivePerLayer(header: HeaderModel, facts: LayerFacts, file: str
     });
   }
   const names = new Set(decls.map((decl) => decl.name));
-  for (const decl of like ?? []) {
-    if (decl.optional === true && !names.has(decl.name)) decls.push({ ...decl, comment: ['Not in the header; kept from the --like plugin, where it is optional.'] });
-  }
-  return decls;
+  const kept = (like ?? []).filter((decl) => decl.optional === true && !names.has(decl.name));
+  const drafted = [...decls, ...kept];
+  return [...decls, ...kept.map((decl) => keptAlternative(decl, drafted))];
+}
+
+/**
+ * An optional `--like` tensor the header lacks. Its `insteadOf` stays only where the draft declares
+ * every named tensor on the same layers (as validation demands); else it is dropped, with a comment.
+ */
+function keptAlternative(decl: TensorDecl, drafted: readonly (DraftDecl | TensorDecl)[]): DraftDecl {
+  const comment = ['Not in the header; kept from the --like plugin, where it is optional.'];
+  if (decl.insteadOf === undefined) return { ...decl, comment };
+  const layers = decl.layers ?? 'all';
+  const found = decl.insteadOf.every((name) => drafted.some((other) => other.name === name && (other.layers ?? 'all') === layers));
+  if (found) return { ...decl, comment };
+  const { insteadOf, ...rest } = decl;
+  return { ...rest, comment: [...comment, `The --like plugin takes it instead of ${insteadOf.join(', ')}, which the header does not carry on the same layers: check create_tensor_qkv-style fallbacks in load_arch_tensors.`] };
 }
