@@ -69,6 +69,7 @@ export default defineArch({
         // create_tensor_qkv (llama-model.cpp): Q/K/V and their biases are created only without a fused attn_qkv.
         insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
       },
+      { name: 'blk.{i}.attn_qkv.bias', shape: ['n_head(il)*n_embd_head_k + n_embd_k_gqa(il) + n_embd_v_gqa(il)'], layers: 'kv-heads', optional: true },
       { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_head(il)*n_embd_head_k'], layers: 'kv-heads' },
       { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa(il)'], layers: 'kv-heads' },
       { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa(il)'], layers: 'kv-heads' },

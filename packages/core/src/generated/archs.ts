@@ -452,6 +452,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
@@ -704,6 +705,12 @@ export const archTable = {
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_head(il)*n_embd_head_k + n_embd_k_gqa(il) + n_embd_v_gqa(il)'],
+        },
+        {
+          layers: 'kv-heads',
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_head(il)*n_embd_head_k + n_embd_k_gqa(il) + n_embd_v_gqa(il)'],
         },
         {
           layers: 'kv-heads',
@@ -1919,6 +1926,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
@@ -4657,6 +4665,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
@@ -4931,6 +4940,7 @@ export const archTable = {
       ],
       perLayer: [
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
@@ -5424,6 +5434,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
