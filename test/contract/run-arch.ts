@@ -46,12 +46,14 @@ const file = path.join(dir, `${arch}.gguf`);
 const plugin = archTable[arch];
 const vocabSize = plugin.contract.vocabSize;
 // CONTRACT_HPARAMS (JSON) overrides contract-model metadata and CONTRACT_OMIT_TENSORS drops tensors:
-// the harness's own tests use them to break a model.
+// the harness's own tests use them to break a model. CONTRACT_USE_TENSORS writes optional tensors
+// (a fused attn_qkv in place of Q/K/V), for the variants.
 const overrides = process.env.CONTRACT_HPARAMS === undefined ? {} : (JSON.parse(process.env.CONTRACT_HPARAMS) as Record<string, ContractValue | null>);
 const omit = process.env.CONTRACT_OMIT_TENSORS === undefined ? [] : process.env.CONTRACT_OMIT_TENSORS.split(',');
 // CONTRACT_SCENARIOS (JSON) replaces the contexts created, for variants that need other sizes.
 const scenarios = process.env.CONTRACT_SCENARIOS === undefined ? SCENARIOS : (JSON.parse(process.env.CONTRACT_SCENARIOS) as Scenario[]);
-await synthesize(plugin, 'tiny', file, { hparams: overrides, omit });
+const use = process.env.CONTRACT_USE_TENSORS === undefined ? [] : process.env.CONTRACT_USE_TENSORS.split(',');
+await synthesize(plugin, 'tiny', file, { hparams: overrides, omit, use });
 const resolved = await loadModel(file);
 const model = await llama.loadModel({ modelPath: file, gpuLayers: 0 });
 const cpu = getBackend('cpu');

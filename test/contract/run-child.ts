@@ -13,12 +13,14 @@ export class ContractRunError extends Error {
 }
 
 /** Runs one arch's contract in a child process; a crash or timeout becomes a ContractRunError. */
-/** Ways to break the synthesized model, for the harness's own tests. */
+/** Ways to break (or bend) the synthesized model, for the harness's own tests and the variants. */
 export interface Breakage {
   readonly hparams?: Readonly<Record<string, unknown>>;
   readonly omitTensors?: readonly string[];
   /** Contexts to create instead of SCENARIOS (variants that need long contexts). */
   readonly scenarios?: readonly Scenario[];
+  /** Optional tensors to write, such as a fused attn_qkv in place of Q/K/V. */
+  readonly useTensors?: readonly string[];
 }
 
 export async function runArchInChild(arch: string, dir: string, timeoutMs: number, breakage: Breakage = {}): Promise<ArchRun> {
@@ -29,6 +31,7 @@ export async function runArchInChild(arch: string, dir: string, timeoutMs: numbe
       ...(breakage.hparams === undefined ? {} : { CONTRACT_HPARAMS: JSON.stringify(breakage.hparams) }),
       ...(breakage.omitTensors === undefined ? {} : { CONTRACT_OMIT_TENSORS: breakage.omitTensors.join(',') }),
       ...(breakage.scenarios === undefined ? {} : { CONTRACT_SCENARIOS: JSON.stringify(breakage.scenarios) }),
+      ...(breakage.useTensors === undefined ? {} : { CONTRACT_USE_TENSORS: breakage.useTensors.join(',') }),
     };
     execFile(process.execPath, ['--import', 'tsx', script, arch, dir], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;

@@ -25,7 +25,10 @@ const LONG: readonly Scenario[] = [
 interface Variant {
   readonly name: string;
   readonly arch: string;
+  /** Metadata overrides on the contract model. */
   readonly hparams: Readonly<Record<string, unknown>>;
+  /** Optional tensors written in place of the default form. */
+  readonly use?: readonly string[];
   readonly scenarios?: readonly Scenario[];
   /** Cells per cache role from arithmetic, by scenario id, checked against the runtime's log. */
   readonly cells?: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -34,9 +37,15 @@ interface Variant {
 /** Contract models bent to a shape the default one does not reach; the KV rule must still hold. */
 const VARIANTS: readonly Variant[] = [
   {
-    name: 'deci with an attention-free layer: a zero-width KV slot still counts, and V pads to the widest layer with FA off',
+    name: 'deci at its smallest with an attention-free layer: a zero-width KV slot still counts, and V pads to the widest layer with FA off',
     arch: 'deci',
-    hparams: { 'attention.head_count': [4, 0], 'attention.head_count_kv': [2, 0] },
+    hparams: { block_count: 2, feed_forward_length: 256, 'attention.head_count': [4, 0], 'attention.head_count_kv': [2, 0] },
+  },
+  {
+    name: "deci with a fused attn_qkv on its KV-head layers in place of Q/K/V (create_tensor_qkv's other form), each as wide as the layer's n_head(i) and n_head_kv(i)",
+    arch: 'deci',
+    hparams: {},
+    use: ['blk.{i}.attn_qkv.weight'],
   },
   {
     name: 'exaone4 with a trailing MTP layer (block_count 65, nextn 1): n_layer stays 64, so SWA applies, and the MTP layer keeps KV in the pinned runtime',
@@ -62,11 +71,11 @@ const VARIANTS: readonly Variant[] = [
   // which load_arch_hparams sets only on the chunked branch).
 ];
 
-describe.each(VARIANTS)('$name', ({ arch, hparams, scenarios, cells }) => {
+describe.each(VARIANTS)('$name', ({ arch, hparams, scenarios, cells, use }) => {
   it('every created context logs the cells, layers and bytes the planner predicts', async () => {
-    const work = path.join(dir, `${arch}-${Object.keys(hparams).join('-').replace(/[^a-z_-]/g, '')}-${Object.values(hparams).join('-')}`);
+    const work = path.join(dir, `${arch}-${[...Object.keys(hparams), ...(use ?? [])].join('-').replace(/[^a-z_-]/g, '')}-${Object.values(hparams).join('-')}`);
     await mkdir(work, { recursive: true });
-    const run = await runArchInChild(arch, work, 240_000, { hparams, ...(scenarios === undefined ? {} : { scenarios }) });
+    const run = await runArchInChild(arch, work, 240_000, { hparams, ...(scenarios === undefined ? {} : { scenarios }), ...(use === undefined ? {} : { useTensors: use }) });
     const model = await loadModel(run.file);
     let compared = 0;
     for (const s of run.scenarios) {

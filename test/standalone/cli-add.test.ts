@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type ArchName, type ContractValue, archTable, readGgufHeader, upstream } from '@arch-registry/core';
+import { type ArchName, type ContractValue, type TensorDecl, archTable, readGgufHeader, upstream } from '@arch-registry/core';
 import { GENERATED_TS_DIR, JOURNAL_PATH, checkGenerated, generate, interruptedChange, loadRegistry, rollBackInterrupted, writeGenerated } from '@arch-registry/codegen';
 import { synthesize } from '@arch-registry/gguf-synth';
 import { main } from 'arch-registry';
@@ -32,6 +32,33 @@ const file = (name: string) => path.join(dir, `${name}.gguf`);
 /** EXAONE 4.0 32B's layer_types as convert_hf_to_gguf.py writes them: 3 sliding, 1 full. */
 const LLLG = Array.from({ length: 64 }, (_, il) => il % 4 < 3);
 
+/** Layer-wise scaling in OpenELM's manner (not a released model): heads, KV heads and FFN width grow with depth. */
+const OPENELM_LIKE = {
+  context_length: 2048,
+  embedding_length: 1280,
+  block_count: 4,
+  feed_forward_length: [768, 1536, 3072, 5120],
+  'attention.head_count': [12, 12, 16, 20],
+  'attention.head_count_kv': [3, 3, 4, 5],
+  'attention.key_length': 64,
+  'attention.value_length': 64,
+  'attention.layer_norm_rms_epsilon': { f32: 1e-6 },
+} as const satisfies Readonly<Record<string, ContractValue>>;
+
+/** Every Nemotron layer kind in deci.cpp's branches: attention, none (n_head 0), linear (n_head_kv 0), no FFN (n_ff 0). */
+const DECI_LIKE = {
+  context_length: 4096,
+  embedding_length: 1024,
+  block_count: 6,
+  feed_forward_length: [3072, 3072, 2048, 0, 1024, 3072],
+  'attention.head_count': [8, 0, 8, 8, 8, 16],
+  'attention.head_count_kv': [1, 0, 0, 1, 2, 2],
+  'attention.key_length': 128,
+  'attention.value_length': 128,
+  'rope.dimension_count': 128,
+  'attention.layer_norm_rms_epsilon': { f32: 1e-5 },
+} as const satisfies Readonly<Record<string, ContractValue>>;
+
 /** A real-scale header-only GGUF of `base`'s layout under another arch name. */
 async function headerAs(base: ArchName, name: string, hparams: Readonly<Record<string, ContractValue>>, vocabSize: number): Promise<string> {
   await synthesize({ ...archTable[base], name }, 'header-only', file(name), { base: 'none', hparams, vocabSize });
@@ -47,6 +74,8 @@ beforeAll(async () => {
   await headerAs('gpt-oss', 'gptoss9', gptOss_20b.hparams, gptOss_20b.vocabSize);
   const kvEveryOther = Array.from({ length: 32 }, (_, il) => (il % 2 === 0 ? 8 : 0));
   await headerAs('llama', 'llama9', { ...llama31_8b.hparams, 'attention.head_count_kv': kvEveryOther }, llama31_8b.vocabSize);
+  await headerAs('openelm', 'openelm9', OPENELM_LIKE, 32000);
+  await headerAs('deci', 'deci9', DECI_LIKE, 32000);
   await headerAs('granitehybrid', 'granite9', archTable.granitehybrid.contract.hparams, archTable.granitehybrid.contract.vocabSize);
 });
 afterAll(async () => {
@@ -215,6 +244,42 @@ describe('--from pre-fills every fact the header gives', () => {
     });
     expect(perLayerDecl(draft, 'blk.{i}.attn_q.weight')?.layers).toBe('attention');
     expect(perLayerDecl(draft, 'blk.{i}.ssm_in.weight')?.layers).toBe('recurrent');
+  });
+
+  it('widths that change by layer get per-layer names (openelm layout: attn_qkv, attn_output and FFN sized by n_head(i), n_head_kv(i), n_ff(i))', async () => {
+    const draft = await draftOf('openelm9');
+    // openelm.cpp: attn_qkv {n_embd, (n_head(i) + 2*n_head_kv(i))*n_embd_head_k}; the draft's sum is the same product.
+    expect(perLayerDecl(draft, 'blk.{i}.attn_qkv.weight')?.shape).toEqual(['n_embd', 'n_head(il)*n_embd_head_k + 2*n_embd_k_gqa(il)']);
+    expect(perLayerDecl(draft, 'blk.{i}.attn_output.weight')?.shape).toEqual(['n_head(il)*n_embd_head_v', 'n_embd']);
+    expect(perLayerDecl(draft, 'blk.{i}.ffn_up.weight')?.shape).toEqual(['n_embd', 'n_ff(il)']);
+    expect(perLayerDecl(draft, 'blk.{i}.ffn_down.weight')?.shape).toEqual(['n_ff(il)', 'n_embd']);
+    // Widths equal on every layer keep their plain names.
+    expect(perLayerDecl(draft, 'blk.{i}.attn_q_norm.weight')?.shape).toEqual(['n_embd_head_k']);
+    // One declaration per tensor, on every layer.
+    expect((draft.tensors.perLayer as readonly { name: string; layers?: unknown }[]).filter((decl) => decl.name === 'blk.{i}.ffn_up.weight')).toEqual([
+      expect.objectContaining({ name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff(il)'] }),
+    ]);
+    expect(perLayerDecl(draft, 'blk.{i}.ffn_up.weight')?.layers).toBeUndefined();
+  });
+
+  it("deci's layer kinds get their selectors: Q/K/V on kv-heads layers, FFN where n_ff(i) > 0, K/V widths per layer", async () => {
+    const draft = await draftOf('deci9');
+    // Layers 0, 3, 4, 5 have KV heads (1, 1, 2, 2): Q/K/V there, K/V as wide as each layer's KV heads.
+    expect(perLayerDecl(draft, 'blk.{i}.attn_k.weight')).toMatchObject({ shape: ['n_embd', 'n_embd_k_gqa(il)'], layers: 'kv-heads' });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_v.weight')).toMatchObject({ shape: ['n_embd', 'n_embd_v_gqa(il)'], layers: 'kv-heads' });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_q.weight')).toMatchObject({ shape: ['n_embd', 'n_head(il)*n_embd_head_k'], layers: 'kv-heads' });
+    // attn_norm on every layer with heads (the linear-attention layer 2 included), not on layer 1.
+    expect(perLayerDecl(draft, 'blk.{i}.attn_norm.weight')?.layers).toBe('attention');
+    // Layer 3 has no FFN.
+    expect(perLayerDecl(draft, 'blk.{i}.ffn_norm.weight')).toMatchObject({ shape: ['n_embd'], layers: 'ffn' });
+    expect(perLayerDecl(draft, 'blk.{i}.ffn_gate.weight')).toMatchObject({ shape: ['n_embd', 'n_ff(il)'], layers: 'ffn' });
+  });
+
+  it("--like deci keeps the fused attn_qkv as the alternative to the header's Q/K/V (insteadOf), on the same kv-heads layers", async () => {
+    const header = await readGgufHeader(file('deci9'));
+    const draft = buildDraft({ name: 'deci9', header: readHeaderModel(header, 'deci9'), like: archTable.deci });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_qkv.weight')).toMatchObject({ optional: true, layers: 'kv-heads', insteadOf: (archTable.deci.tensors.perLayer as readonly TensorDecl[]).find((decl) => decl.insteadOf !== undefined)?.insteadOf });
+    expect(perLayerDecl(draft, 'blk.{i}.attn_q.weight')).toMatchObject({ layers: 'kv-heads' });
   });
 
   it('attention sinks from the tensor names; a window without a pattern leaves the period TODO (gpt-oss layout)', async () => {

@@ -259,6 +259,39 @@ const invalidArchs: readonly ArchRow[] = [
   },
   { name: 'tiedOutputBeforeTokenEmbd not a boolean', edits: [['tensors.tiedOutputBeforeTokenEmbd', 'yes']], plugin: 'exaone4', issues: [{ path: 'tensors.tiedOutputBeforeTokenEmbd', expected: 'true or false' }] },
   {
+    name: 'per-layer size in a global tensor: there is no layer to take it from',
+    edits: [['tensors.global.0.shape', ['n_embd', 'n_head(il)*n_embd_head_k']]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.global[0].shape[1]', expected: 'layer-0 name ("n_head")' }],
+  },
+  {
+    name: 'unknown per-layer name in a per-layer tensor',
+    edits: [['tensors.perLayer.0.shape', ['n_embd_head_k(il)']]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].shape[0]', expected: 'n_head(il), n_head_kv(il), n_ff(il)' }],
+  },
+  {
+    name: 'insteadOf on a required tensor, naming an undeclared one',
+    edits: [['tensors.perLayer.1.insteadOf', ['blk.{i}.attn_qkv.weight']]],
+    plugin: 'exaone4',
+    issues: [
+      { path: 'tensors.perLayer[1].optional', expected: 'one form of several' },
+      { path: 'tensors.perLayer[1].insteadOf[0]', expected: 'a tensor declared in tensors.perLayer' },
+    ],
+  },
+  {
+    name: 'insteadOf naming a tensor on other layers',
+    edits: [['tensors.perLayer.1', { name: 'blk.{i}.attn_qkv.weight', shape: ['n_embd', 'n_embd'], layers: 'all', optional: true, insteadOf: ['blk.{i}.attn_q.weight'] }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[1].insteadOf[0]', expected: 'a tensor on the same layers ("all")' }],
+  },
+  {
+    name: 'unknown layer selector',
+    edits: [['tensors.perLayer.0.layers', 'no-kv']],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].layers', expected: '"linear-attention"' }],
+  },
+  {
     name: 'tagged union with an unknown type (NoPE layers)',
     edits: [['rope.nopeLayers.value', { type: 'every-other' }]],
     plugin: 'exaone4',

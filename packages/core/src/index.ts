@@ -24,3 +24,4 @@ export * from './plan/max-context.js';
 export * from './plan/recurrent-state.js';
 export { suggest } from './model/suggest.js';
 export * from './synth/layer-selector.js';
+export * from './synth/layer-dims.js';

@@ -6,10 +6,12 @@ import {
   type ResolvedModel,
   type TensorDecl,
   evalDim,
+  layerDims,
   layerSelected,
   resolveModel,
 } from '@arch-registry/core';
 import type { TensorSpec } from './encode-header.js';
+import { GgufWriteError } from './errors.js';
 import type { GgmlTypeRef } from './ggml-types.js';
 import type { GgufValue } from './gguf-value.js';
 import { randomTensorData } from './random.js';
@@ -31,6 +33,11 @@ export interface SynthOptions {
   readonly base?: 'contract' | 'none';
   /** Declared tensor names (with `{i}`) to leave out, to build files the loader must reject. */
   readonly omit?: readonly string[];
+  /**
+   * Optional tensors (with `{i}`) to write, such as a fused `attn_qkv`; one declared with `insteadOf`
+   * replaces the tensors it names (the loader's other form).
+   */
+  readonly use?: readonly string[];
 }
 
 export interface Synthesized {
@@ -60,6 +67,17 @@ function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** The optional tensors `use` names; each must be one the plugin declares optional. */
+function usedTensors(plugin: ArchPlugin, use: readonly string[]): Set<string> {
+  const optional = new Set([...plugin.tensors.global, ...plugin.tensors.perLayer].filter((decl) => decl.optional === true).map((decl) => decl.name));
+  for (const name of use) {
+    if (!optional.has(name)) {
+      throw new GgufWriteError('BAD_NAME', `use names ${name}, which ${plugin.name} does not declare as an optional tensor; name one of: ${[...optional].join(', ') || '(none)'}`);
+    }
+  }
+  return new Set(use);
 }
 
 /** Builds the metadata and tensor list of a plugin's model: its contract model plus overrides. */
@@ -98,17 +116,23 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     n_embd_k_gqa: h.headDimK * kv0,
     n_embd_v_gqa: h.headDimV * kv0,
     n_rot: h.nRot,
-    n_ff: numberAt('feed_forward_length'),
+    // n_ff() is n_ff(0): layer 0's entry when the key is a per-layer array.
+    n_ff: key('feed_forward_length') === undefined ? undefined : h.feedForwardLengths[0],
     n_expert: h.expertCount,
     n_expert_used: h.expertUsedCount,
     n_ff_exp: numberAt('expert_feed_forward_length'),
   };
   const lookup = (name: string) => (name in dims ? dims[name] : numberAt(name));
+  // Per-layer tensors also see n_head(il) and co., the loaders' hparams.n_head(i).
+  const layerLookup = (layer: ResolvedModel['layers'][number]) => {
+    const perLayer: Readonly<Record<string, number>> = layerDims(layer);
+    return (name: string) => (Object.hasOwn(perLayer, name) ? perLayer[name] : lookup(name));
+  };
   const seed = options.seed ?? 1;
 
   const tensors: TensorSpec[] = [];
-  const add = (decl: TensorDecl, name: string) => {
-    const shape = decl.shape.map((dim) => evalDim(dim, lookup));
+  const add = (decl: TensorDecl, name: string, dimOf: (name: string) => number | undefined) => {
+    const shape = decl.shape.map((dim) => evalDim(dim, dimOf));
     const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name, shape) ?? 'F32');
     if (mode === 'header-only') {
       tensors.push({ name, dims: shape, type });
@@ -120,12 +144,17 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     tensors.push({ name, dims: shape, type, data });
   };
   const omitted = new Set(options.omit ?? []);
-  const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name);
-  for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
+  const used = usedTensors(plugin, options.use ?? []);
+  for (const decl of [...plugin.tensors.global, ...plugin.tensors.perLayer]) {
+    if (used.has(decl.name)) for (const name of decl.insteadOf ?? []) omitted.add(name);
+  }
+  const wanted = (decl: TensorDecl) => (decl.optional !== true || used.has(decl.name)) && !omitted.has(decl.name);
+  for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name, lookup);
   for (const layer of model.layers) {
+    const dimOf = layerLookup(layer);
     for (const decl of plugin.tensors.perLayer) {
       if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, numberAt)) continue;
-      add(decl, decl.name.replace('{i}', String(layer.index)));
+      add(decl, decl.name.replace('{i}', String(layer.index)), dimOf);
     }
   }
   return { metadata, tensors, model };

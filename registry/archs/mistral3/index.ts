@@ -54,7 +54,12 @@ export default defineArch({
     perLayer: [
       { name: 'blk.{i}.attn_norm.weight', shape: ['n_embd'], init: 'ones' },
       // create_tensor_qkv: a fused attn_qkv (TENSOR_NOT_REQUIRED) or, without it, separate Q/K/V (required) with optional biases.
-      { name: 'blk.{i}.attn_qkv.weight', shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'], optional: true },
+      {
+        name: 'blk.{i}.attn_qkv.weight',
+        shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
+        optional: true,
+        insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
+      },
       { name: 'blk.{i}.attn_qkv.bias', shape: ['n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'], optional: true },
       { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd_head_k*n_head'] },
       { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'] },

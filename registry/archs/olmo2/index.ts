@@ -56,7 +56,12 @@ export default defineArch({
     perLayer: [
       // create_tensor_qkv: a fused attn_qkv (TENSOR_NOT_REQUIRED) or, without it, separate Q/K/V (required) with optional
       // biases. The olmo2 graph multiplies by wq/wk/wv only (no build_qkv): a fused QKV loads but cannot run, biases are unused.
-      { name: 'blk.{i}.attn_qkv.weight', shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'], optional: true },
+      {
+        name: 'blk.{i}.attn_qkv.weight',
+        shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
+        optional: true,
+        insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
+      },
       { name: 'blk.{i}.attn_qkv.bias', shape: ['n_embd+2*n_embd_v_gqa'], optional: true },
       { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd'] },
       { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_v_gqa'] },

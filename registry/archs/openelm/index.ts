@@ -46,20 +46,18 @@ export default defineArch({
       { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },
       { name: 'output_norm.weight', shape: ['n_embd'], init: 'ones' },
     ],
-    // The loader sizes these per layer: attn_qkv {n_embd, (n_head(i) + 2*n_head_kv(i))*n_embd_head_k},
-    // attn_output {n_head(i)*n_embd_head_k, n_embd}, FFN {n_embd, n_ff(i)}. The dims below are
-    // layer-0 values (LLAMA_LOAD_LOCALS), which the synthesizer evaluates; they equal the per-layer
-    // shapes only while every layer has layer 0's counts.
+    // The loader sizes each layer with its own n_head(i), n_head_kv(i) and n_ff(i); the head dim
+    // (n_embd_head_k) is layer 0's (LLAMA_LOAD_LOCALS).
     perLayer: [
       { name: 'blk.{i}.attn_norm.weight', shape: ['n_embd'], init: 'ones' },
-      { name: 'blk.{i}.attn_qkv.weight', shape: ['n_embd', '(n_head + 2*n_head_kv)*n_embd_head_k'] },
+      { name: 'blk.{i}.attn_qkv.weight', shape: ['n_embd', '(n_head(il) + 2*n_head_kv(il))*n_embd_head_k'] },
       { name: 'blk.{i}.attn_q_norm.weight', shape: ['n_embd_head_k'], init: 'ones' },
       { name: 'blk.{i}.attn_k_norm.weight', shape: ['n_embd_head_k'], init: 'ones' },
-      { name: 'blk.{i}.attn_output.weight', shape: ['n_head*n_embd_head_k', 'n_embd'] },
+      { name: 'blk.{i}.attn_output.weight', shape: ['n_head(il)*n_embd_head_k', 'n_embd'] },
       { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
-      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
-      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'] },
-      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'] },
+      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff(il)'] },
+      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff(il)', 'n_embd'] },
+      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff(il)'] },
     ],
     cite: tensors,
   },
@@ -67,10 +65,10 @@ export default defineArch({
     hparams: {
       context_length: 4096,
       embedding_length: 128,
-      block_count: 2,
-      feed_forward_length: 256,
-      'attention.head_count': [4, 4],
-      'attention.head_count_kv': [2, 2],
+      block_count: 3,
+      feed_forward_length: [128, 256, 384],
+      'attention.head_count': [4, 6, 8],
+      'attention.head_count_kv': [2, 3, 4],
       'attention.key_length': 32,
       'attention.value_length': 32,
       'rope.dimension_count': 32,
@@ -78,6 +76,6 @@ export default defineArch({
       'rope.freq_base': { f32: 10000 },
     },
     vocabSize: 320,
-    why: 'head_count and head_count_kv as per-layer arrays of length block_count, as the converter writes them, with GQA 2 (4 heads over 2 KV heads) and an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it; the counts are equal across layers and feed_forward_length is a scalar because the synthesizer sizes every layer\'s tensors with layer-0 values',
+    why: 'layer-wise scaling as the real OpenELM has it: head_count, head_count_kv and feed_forward_length are per-layer arrays that grow with depth (4/6/8 heads over 2/3/4 KV heads, GQA 2 each; FFN 128/256/384), so each layer\'s attn_qkv, attn_output and FFN and its KV rows differ; an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it',
   },
 });

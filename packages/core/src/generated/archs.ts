@@ -472,6 +472,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
@@ -583,24 +584,24 @@ export const archTable = {
     },
     contract: {
       hparams: {
-        'attention.head_count': [4, 4],
-        'attention.head_count_kv': [2, 2],
+        'attention.head_count': [4, 0, 4, 8, 2],
+        'attention.head_count_kv': [2, 0, 0, 2, 1],
         'attention.key_length': 32,
         'attention.layer_norm_rms_epsilon': {
           f32: 0.00001,
         },
         'attention.value_length': 32,
-        block_count: 2,
+        block_count: 5,
         context_length: 4096,
         embedding_length: 128,
-        feed_forward_length: 256,
+        feed_forward_length: [256, 256, 256, 0, 128],
         'rope.dimension_count': 32,
         'rope.freq_base': {
           f32: 10000,
         },
       },
       vocabSize: 320,
-      why: 'per-layer head_count / head_count_kv arrays (GQA 2: 4 heads over 2 KV heads), head dim 32 = n_rot as the deci n_rot check demands, q8_0/q4_0 dividing it',
+      why: 'every Nemotron layer kind, each with its own counts: layer 0 attends (4 heads over 2 KV heads), layer 1 has no attention (n_head 0), layer 2 is linear attention (4 heads, no KV heads), layer 3 has no FFN (8 heads over 2), layer 4 attends with 2 heads over 1 and a narrower FFN; the zero-width KV slots of layers 1 and 2 still count. Layer 0 attends so head dims exist; the last layer keeps its FFN because an FFN-free layer `continue`s before inpL = cur, so on the last layer the output rows would never be selected. Head dim 32 = n_rot as the deci n_rot check demands, q8_0/q4_0 dividing it',
     },
     kind: {
       cite: {
@@ -729,48 +730,60 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
-          layers: 'attention',
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
-          shape: ['n_embd', 'n_head*n_embd_head_k + n_embd_k_gqa + n_embd_v_gqa'],
+          shape: ['n_embd', 'n_head(il)*n_embd_head_k + n_embd_k_gqa(il) + n_embd_v_gqa(il)'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
+          name: 'blk.{i}.attn_qkv.bias',
+          optional: true,
+          shape: ['n_head(il)*n_embd_head_k + n_embd_k_gqa(il) + n_embd_v_gqa(il)'],
+        },
+        {
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_q.weight',
-          shape: ['n_embd', 'n_head*n_embd_head_k'],
+          shape: ['n_embd', 'n_head(il)*n_embd_head_k'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_k.weight',
-          shape: ['n_embd', 'n_embd_k_gqa'],
+          shape: ['n_embd', 'n_embd_k_gqa(il)'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_v.weight',
-          shape: ['n_embd', 'n_embd_v_gqa'],
+          shape: ['n_embd', 'n_embd_v_gqa(il)'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_q.bias',
           optional: true,
-          shape: ['n_head*n_embd_head_k'],
+          shape: ['n_head(il)*n_embd_head_k'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_k.bias',
           optional: true,
-          shape: ['n_embd_k_gqa'],
+          shape: ['n_embd_k_gqa(il)'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_v.bias',
           optional: true,
-          shape: ['n_embd_v_gqa'],
+          shape: ['n_embd_v_gqa(il)'],
         },
         {
-          layers: 'attention',
+          layers: 'kv-heads',
           name: 'blk.{i}.attn_output.weight',
-          shape: ['n_head*n_embd_head_k', 'n_embd'],
+          shape: ['n_head(il)*n_embd_head_k', 'n_embd'],
+        },
+        {
+          layers: 'linear-attention',
+          name: 'blk.{i}.attn_output.weight',
+          shape: ['n_embd', 'n_embd'],
         },
         {
           name: 'blk.{i}.attn_output.bias',
@@ -779,25 +792,29 @@ export const archTable = {
         },
         {
           init: 'ones',
+          layers: 'ffn',
           name: 'blk.{i}.ffn_norm.weight',
           shape: ['n_embd'],
         },
         {
+          layers: 'ffn',
           name: 'blk.{i}.ffn_gate.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
         {
+          layers: 'ffn',
           name: 'blk.{i}.ffn_down.weight',
-          shape: ['n_ff', 'n_embd'],
+          shape: ['n_ff(il)', 'n_embd'],
         },
         {
+          layers: 'ffn',
           name: 'blk.{i}.ffn_up.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
         {
           name: 'blk.{i}.ffn_gate.bias',
           optional: true,
-          shape: ['n_ff'],
+          shape: ['n_ff(il)'],
         },
         {
           name: 'blk.{i}.ffn_down.bias',
@@ -807,7 +824,7 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_up.bias',
           optional: true,
-          shape: ['n_ff'],
+          shape: ['n_ff(il)'],
         },
       ],
     },
@@ -1979,6 +1996,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
@@ -5519,6 +5537,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd_head_k*n_head+n_embd_k_gqa+n_embd_v_gqa'],
@@ -5803,6 +5822,7 @@ export const archTable = {
       ],
       perLayer: [
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],
@@ -5935,24 +5955,24 @@ export const archTable = {
     },
     contract: {
       hparams: {
-        'attention.head_count': [4, 4],
-        'attention.head_count_kv': [2, 2],
+        'attention.head_count': [4, 6, 8],
+        'attention.head_count_kv': [2, 3, 4],
         'attention.key_length': 32,
         'attention.layer_norm_rms_epsilon': {
           f32: 0.000001,
         },
         'attention.value_length': 32,
-        block_count: 2,
+        block_count: 3,
         context_length: 4096,
         embedding_length: 128,
-        feed_forward_length: 256,
+        feed_forward_length: [128, 256, 384],
         'rope.dimension_count': 32,
         'rope.freq_base': {
           f32: 10000,
         },
       },
       vocabSize: 320,
-      why: 'head_count and head_count_kv as per-layer arrays of length block_count, as the converter writes them, with GQA 2 (4 heads over 2 KV heads) and an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it; the counts are equal across layers and feed_forward_length is a scalar because the synthesizer sizes every layer\'s tensors with layer-0 values',
+      why: 'layer-wise scaling as the real OpenELM has it: head_count, head_count_kv and feed_forward_length are per-layer arrays that grow with depth (4/6/8 heads over 2/3/4 KV heads, GQA 2 each; FFN 128/256/384), so each layer\'s attn_qkv, attn_output and FFN and its KV rows differ; an explicit head dim 32 (key_length = value_length = n_rot) so q8_0/q4_0 divide it',
     },
     kind: {
       cite: {
@@ -6071,7 +6091,7 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.attn_qkv.weight',
-          shape: ['n_embd', '(n_head + 2*n_head_kv)*n_embd_head_k'],
+          shape: ['n_embd', '(n_head(il) + 2*n_head_kv(il))*n_embd_head_k'],
         },
         {
           init: 'ones',
@@ -6085,7 +6105,7 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.attn_output.weight',
-          shape: ['n_head*n_embd_head_k', 'n_embd'],
+          shape: ['n_head(il)*n_embd_head_k', 'n_embd'],
         },
         {
           init: 'ones',
@@ -6094,15 +6114,15 @@ export const archTable = {
         },
         {
           name: 'blk.{i}.ffn_gate.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
         {
           name: 'blk.{i}.ffn_down.weight',
-          shape: ['n_ff', 'n_embd'],
+          shape: ['n_ff(il)', 'n_embd'],
         },
         {
           name: 'blk.{i}.ffn_up.weight',
-          shape: ['n_embd', 'n_ff'],
+          shape: ['n_embd', 'n_ff(il)'],
         },
       ],
     },
@@ -6316,6 +6336,7 @@ export const archTable = {
           shape: ['n_embd'],
         },
         {
+          insteadOf: ['blk.{i}.attn_q.weight', 'blk.{i}.attn_k.weight', 'blk.{i}.attn_v.weight', 'blk.{i}.attn_q.bias', 'blk.{i}.attn_k.bias', 'blk.{i}.attn_v.bias'],
           name: 'blk.{i}.attn_qkv.weight',
           optional: true,
           shape: ['n_embd', 'n_embd+2*n_embd_v_gqa'],

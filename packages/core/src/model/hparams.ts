@@ -57,6 +57,8 @@ export interface Hparams {
   readonly expertUsedCount: number;
   /** Widest `feed_forward_length` (scalar or per-layer), 0 when absent. */
   readonly feedForwardLength: number;
+  /** `n_ff(il)` per block: the scalar repeated, or the array; zeros when absent (the key is optional). */
+  readonly feedForwardLengths: readonly number[];
   /** `expert_feed_forward_length` (widest when per-layer), 0 when absent. */
   readonly expertFeedForwardLength: number;
   readonly notes: readonly MetadataNote[];
@@ -222,6 +224,7 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
   // head_count_kv defaults to a copy of the head_count array.
   const headCountKv = reader.uintPerLayer('attention.head_count_kv', blockCount, headCount);
   const recurrent = resolveRecurrent(plugin.layers, reader, headCountKv, blockCount);
+  const feedForwardLengths = reader.uintPerLayer('feed_forward_length', blockCount, Array.from({ length: blockCount }, () => 0));
 
   headCount.forEach((heads, il) => {
     const kv = headCountKv[il] ?? 0;
@@ -279,7 +282,8 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
     causal: reader.boolOr('attention.causal', plugin.attention.causal.value),
     expertCount: reader.uintOr('expert_count', 0),
     expertUsedCount: reader.has('expert_used_count') && !reader.isArray('expert_used_count') ? reader.uint('expert_used_count') : 0,
-    feedForwardLength: Math.max(0, ...reader.uintPerLayer('feed_forward_length', blockCount, [0])),
+    feedForwardLength: Math.max(0, ...feedForwardLengths),
+    feedForwardLengths,
     expertFeedForwardLength: Math.max(0, ...reader.uintPerLayer('expert_feed_forward_length', blockCount, [0])),
     notes,
   };

@@ -10,6 +10,8 @@ export interface LayerSpec {
   readonly kind: LayerKind;
   readonly headCount: number;
   readonly headCountKv: number;
+  /** `n_ff(il)`: 0 on a layer without a feed-forward block. */
+  readonly ffLength: number;
   /** `n_embd_head_k(il)`: SWA layers use the SWA-specific dim. */
   readonly headDimK: number;
   readonly headDimV: number;
@@ -75,6 +77,7 @@ export function buildLayers(plugin: ArchPlugin, hparams: Hparams): LayerSpec[] {
       kind,
       headCount,
       headCountKv,
+      ffLength: hparams.feedForwardLengths[il] ?? 0,
       headDimK: isSwa ? hparams.headDimKSwa : hparams.headDimK,
       headDimV: isSwa ? hparams.headDimVSwa : hparams.headDimV,
       window: isSwa && hparams.swa !== null ? hparams.swa.window : null,

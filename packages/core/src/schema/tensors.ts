@@ -2,9 +2,10 @@ import type { Cite } from './cite.js';
 
 /**
  * A tensor dimension: a number, or an expression over hparams such as `n_head*n_embd_head_k`
- * or `n_embd_k_gqa`. Identifiers are the names `llama_model_base` uses (see `DIM_NAMES`) or a
- * GGUF key without the arch prefix (`attention.kv_lora_rank`); operators `+ - * /` with the
- * usual precedence.
+ * or `n_embd_k_gqa`. Identifiers are the names `llama_model_base` uses (see `DIM_NAMES`, layer-0
+ * values as LLAMA_LOAD_LOCALS sets them), the per-layer names `n_head(il)` and co. (see
+ * `PER_LAYER_DIM_NAMES`, per-layer tensors only) or a GGUF key without the arch prefix
+ * (`attention.kv_lora_rank`); operators `+ - * /` with the usual precedence.
  */
 export type DimExpr = number | string;
 
@@ -22,7 +23,27 @@ export type LayerSelector =
   | 'dense-lead'
   /** Layers at or after leading_dense_block_count, trailing MTP layers included (deepseek2's MoE layers). */
   | 'after-dense-lead'
+  /** Layers with KV heads, n_head_kv(il) > 0 (deci's attention layers proper). */
+  | 'kv-heads'
+  /** Non-recurrent layers with query heads but no KV heads: n_head(il) > 0 && n_head_kv(il) == 0 (deci's linear attention). */
+  | 'linear-attention'
+  /** Layers with a feed-forward block, n_ff(il) > 0. */
+  | 'ffn'
   | StepSelector;
+
+/** Every named layer selector, for validation and for `add`'s matching. */
+export const LAYER_SELECTORS = [
+  'all',
+  'attention',
+  'recurrent',
+  'trunk',
+  'mtp',
+  'dense-lead',
+  'after-dense-lead',
+  'kv-heads',
+  'linear-attention',
+  'ffn',
+] as const satisfies readonly LayerSelector[];
 
 /**
  * Every `step`-th layer, the step read from a GGUF key (llama4's `interleave_moe_layer_step`):
@@ -45,6 +66,12 @@ export interface TensorDecl {
   readonly layers?: LayerSelector;
   /** Loadable without it (`TENSOR_NOT_REQUIRED`); the synthesizer leaves optional tensors out. */
   readonly optional?: boolean;
+  /**
+   * An optional tensor the loader takes in place of these (same list, same layers): create_tensor_qkv
+   * tries a fused `attn_qkv` and creates the separate Q/K/V only without it. A file carries one form;
+   * the synthesizer writes the others unless asked for this one (`use`).
+   */
+  readonly insteadOf?: readonly string[];
   /** How a tiny model fills it: norms start at one so activations stay sane. Default `random`. */
   readonly init?: 'random' | 'ones' | 'zeros';
 }
@@ -97,3 +124,12 @@ export const DIM_NAMES = [
 ] as const;
 
 export type DimName = (typeof DIM_NAMES)[number];
+
+/**
+ * Per-layer names, as `llama_hparams` methods of the layer index (`hparams.n_head(il)`); a loader
+ * that sizes a tensor with them lets the shape change from layer to layer (openelm, deci). Only
+ * per-layer tensors may use them.
+ */
+export const PER_LAYER_DIM_NAMES = ['n_head(il)', 'n_head_kv(il)', 'n_ff(il)', 'n_embd_k_gqa(il)', 'n_embd_v_gqa(il)'] as const;
+
+export type PerLayerDimName = (typeof PER_LAYER_DIM_NAMES)[number];

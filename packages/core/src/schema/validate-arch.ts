@@ -1,5 +1,6 @@
 import type { ArchPlugin } from './arch.js';
 import { PluginValidationError } from './errors.js';
+import { LAYER_SELECTORS, PER_LAYER_DIM_NAMES, type TensorDecl } from './tensors.js';
 import {
   type Check,
   type Issue,
@@ -29,7 +30,7 @@ const dimExpr: Check = (value, path, issues) => {
   }
 };
 
-const namedSelector = oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead']);
+const namedSelector = oneOf(LAYER_SELECTORS);
 const stepSelector = tagged({ step: { key: ggufKey, selects: oneOf(['on-step', 'off-step']) } });
 const layerSelector: Check = (value, path, issues) => (typeof value === 'object' && value !== null ? stepSelector : namedSelector)(value, path, issues);
 
@@ -40,6 +41,7 @@ const tensorDecl: Check = object({
   shape: arrayOf(dimExpr, 1),
   layers: optional(layerSelector),
   optional: optional(isBoolean),
+  insteadOf: optional(arrayOf(isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'), 1)),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
 });
 
@@ -136,9 +138,54 @@ const archShape: Check = object({
   }),
 });
 
+/** `n_head(il)`-style names in a dimension; the shape check has already vetted the characters. */
+const perLayerNames = (dim: string | number): string[] => (typeof dim === 'string' ? (dim.match(/[a-z_][a-z0-9_.]*\(il\)/g) ?? []) : []);
+
+/** Per-layer names must be known ones, and only per-layer tensors have a layer to evaluate them on. */
+function dimNameIssues(decls: readonly TensorDecl[], where: 'global' | 'perLayer'): Issue[] {
+  const issues: Issue[] = [];
+  for (const [index, decl] of decls.entries()) {
+    for (const [dimIndex, dim] of decl.shape.entries()) {
+      for (const name of perLayerNames(dim)) {
+        const path = `tensors.${where}[${index}].shape[${dimIndex}]`;
+        if (!(PER_LAYER_DIM_NAMES as readonly string[]).includes(name)) {
+          issues.push({ path, expected: `a known per-layer name (${PER_LAYER_DIM_NAMES.join(', ')})`, found: `"${name}" in ${decl.name}` });
+        } else if (where === 'global') {
+          issues.push({ path, expected: `a layer-0 name ("${name.slice(0, -4)}"): a global tensor has no layer to take "${name}" from`, found: `"${dim}" in ${decl.name}` });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/** An alternative form (`insteadOf`) is optional and stands in for tensors of its own list, on the same layers. */
+function alternativeIssues(decls: readonly TensorDecl[], where: 'global' | 'perLayer'): Issue[] {
+  const issues: Issue[] = [];
+  for (const [index, decl] of decls.entries()) {
+    if (decl.insteadOf === undefined) continue;
+    const path = `tensors.${where}[${index}]`;
+    if (decl.optional !== true) issues.push({ path: `${path}.optional`, expected: 'true: a tensor with insteadOf is one form of several, so a file may lack it', found: describe(decl.optional) });
+    for (const [k, name] of decl.insteadOf.entries()) {
+      const layers = decl.layers ?? 'all';
+      const replaced = decls.filter((other) => other.name === name && other !== decl);
+      if (replaced.length === 0) issues.push({ path: `${path}.insteadOf[${k}]`, expected: `a tensor declared in tensors.${where}`, found: `"${name}"` });
+      else if (!replaced.some((other) => (other.layers ?? 'all') === layers)) {
+        issues.push({ path: `${path}.insteadOf[${k}]`, expected: `a tensor on the same layers ("${layers}")`, found: `"${name}" on ${replaced.map((other) => `"${other.layers ?? 'all'}"`).join(', ')}` });
+      }
+    }
+  }
+  return issues;
+}
+
 /** Rules that tie fields together; the shape check alone cannot see them. */
 function crossFieldIssues(plugin: ArchPlugin): Issue[] {
-  const issues: Issue[] = [];
+  const issues: Issue[] = [
+    ...dimNameIssues(plugin.tensors.global, 'global'),
+    ...dimNameIssues(plugin.tensors.perLayer, 'perLayer'),
+    ...alternativeIssues(plugin.tensors.global, 'global'),
+    ...alternativeIssues(plugin.tensors.perLayer, 'perLayer'),
+  ];
   const { layers, memory } = plugin;
   // kv, iswa, hybrid and recurrent memory each come from one layer rule (create_memory picks the memory
   // from it); "none" and "special" may sit on any rule (ModernBERT has SWA and no cache at all).

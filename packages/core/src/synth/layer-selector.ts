@@ -4,18 +4,22 @@ import type { LayerSelector } from '../schema/tensors.js';
 /** Reads an integer hparam by GGUF key (without the arch prefix); undefined when absent. */
 export type SelectorKeys = (key: string) => number | undefined;
 
+/** What the selectors look at; a `LayerSpec` has it (add builds one from a header). */
+export type SelectorLayer = Pick<LayerSpec, 'index' | 'kind' | 'headCount' | 'headCountKv' | 'ffLength' | 'hasRecurrentState' | 'isMtp'>;
+
 /** Whether a per-layer tensor declared for `selector` exists on `layer`; `keys` reads the hparams selectors depend on. */
-export function layerSelected(selector: LayerSelector, layer: LayerSpec, keys: SelectorKeys): boolean {
+export function layerSelected(selector: LayerSelector, layer: SelectorLayer, keys: SelectorKeys): boolean {
   if (typeof selector === 'object') {
     const step = keys(selector.key) ?? 0;
     const onStep = step > 0 && (layer.index + 1) % step === 0;
     return selector.selects === 'on-step' ? onStep : !onStep;
   }
+  const recurrentOnly = layer.kind === 'recurrent';
   switch (selector) {
     case 'all':
       return true;
     case 'attention':
-      return layer.kind !== 'recurrent' && layer.headCount > 0;
+      return !recurrentOnly && layer.headCount > 0;
     case 'recurrent':
       return layer.hasRecurrentState;
     case 'trunk':
@@ -26,5 +30,11 @@ export function layerSelected(selector: LayerSelector, layer: LayerSpec, keys: S
       return layer.index < (keys('leading_dense_block_count') ?? 0);
     case 'after-dense-lead':
       return layer.index >= (keys('leading_dense_block_count') ?? 0);
+    case 'kv-heads':
+      return !recurrentOnly && layer.headCountKv > 0;
+    case 'linear-attention':
+      return !recurrentOnly && layer.headCount > 0 && layer.headCountKv === 0;
+    case 'ffn':
+      return layer.ffLength > 0;
   }
 }

@@ -4,7 +4,7 @@ import { type Draft, type DraftDecl, type DraftPlugin, type Draftable, type Revi
 import { type HeaderModel, integerOf } from './header-model.js';
 import { pinnedFlashAttentionForcedOff, pinnedKvTypesMustMatch, pinnedNRotMustEqualHeadDim, pinnedRopeType, sourceOf } from './pinned-runtime.js';
 import { type LayerFacts, deriveGlobal, derivePerLayer } from './tensor-layout.js';
-import { ambiguities, contractDims } from './verify.js';
+import { ambiguities, contractModel } from './verify.js';
 
 export interface DraftInput {
   /** The new arch's name, already validated. */
@@ -384,7 +384,7 @@ export function buildDraft(input: DraftInput): Draft {
   const contract = deriveContract(header, { keepBlocks, swa: tag === 'swa', mla: mlaActive, widthKeys: [...new Set(widthKeys)] });
   warnings.push(...contract.warnings);
   plugin = { ...plugin, contract: { hparams: contract.hparams, vocabSize: contract.vocabSize, why: contract.why } };
-  const tiny = contractDims(name, contract);
+  const tiny = contractModel(name, contract);
   const annotate = (decls: readonly DraftDecl[]) =>
     decls.map((decl) => {
       const notes = ambiguities(decl, tiny);

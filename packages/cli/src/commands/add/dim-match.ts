@@ -120,11 +120,23 @@ function allowed(expr: string, suffix: string): boolean {
   return true;
 }
 
-/** Every candidate expression for a header: the common ones, then the header's own width keys. */
-export function candidateExpressions(dims: Readonly<Record<string, number>>): string[] {
+/** Layer-0 names that have a per-layer form (PER_LAYER_DIM_NAMES without the `(il)`). */
+const LAYER_ZERO = /\b(n_head_kv|n_head|n_ff|n_embd_k_gqa|n_embd_v_gqa)\b(?!\()/g;
+
+/** `expr` with every layer-0 name that has a per-layer form in that form (`n_head*n_rot` → `n_head(il)*n_rot`). */
+export function perLayerForm(expr: string): string {
+  return expr.replace(LAYER_ZERO, '$1(il)');
+}
+
+/**
+ * Every candidate expression for a header: the common ones, then the header's own width keys; with
+ * `perLayer`, then the per-layer forms of the common ones (for tensors whose width changes by layer).
+ */
+export function candidateExpressions(dims: Readonly<Record<string, number>>, perLayer = false): string[] {
   const keys = Object.keys(dims).filter((key) => !key.startsWith('n_') && (key.includes('.') || key.includes('_length') || key.includes('_rank') || key.includes('_size')));
   const extra = keys.filter((key) => !NAMED_KEYS.has(key) && !NOT_A_WIDTH.test(key) && !(COMMON as readonly string[]).includes(key));
-  return [...COMMON, ...extra.sort()];
+  const layerForms = perLayer ? COMMON.map(perLayerForm).filter((expr) => !(COMMON as readonly string[]).includes(expr)) : [];
+  return [...COMMON, ...extra.sort(), ...layerForms];
 }
 
 /** Evaluates `expr` over `dims`; undefined when a name is missing or the arithmetic fails. */
@@ -147,16 +159,31 @@ export interface DimMatch {
   readonly matches: readonly string[];
 }
 
+/** One layer's width and the names it is evaluated with (a global tensor has one sample). */
+export interface DimSample {
+  readonly value: number;
+  readonly dims: Readonly<Record<string, number>>;
+}
+
+/** A reading and its per-layer form, the plain one first (it is the simpler where both fit). */
+const withLayerForms = (exprs: readonly string[]): string[] => [...new Set(exprs.flatMap((expr) => [expr, perLayerForm(expr)]))];
+
 /**
- * The expression for one dimension of a tensor: among the candidates that evaluate to `value` with
- * the header's hparams, the one the suffix prefers, else the first. Undefined when none matches.
+ * The expression for one dimension of a tensor: among the candidates that give every sample's width
+ * with its hparams (every layer that carries the tensor), the one the suffix prefers, else the
+ * first. Undefined when none matches.
  */
-export function matchDim(value: number, suffix: string, index: number, rank: number, candidates: readonly string[], dims: Readonly<Record<string, number>>): DimMatch | undefined {
-  const matches = candidates.filter((expr) => allowed(expr, suffix) && tryEval(expr, dims) === value);
+export function matchDimAcross(samples: readonly DimSample[], suffix: string, index: number, rank: number, candidates: readonly string[]): DimMatch | undefined {
+  const matches = candidates.filter((expr) => allowed(expr, suffix) && samples.every((sample) => tryEval(expr, sample.dims) === sample.value));
   if (matches.length === 0) return undefined;
   // A tensor whose layout every loader shares: its reading is known, whatever else equals the number.
-  const known = LAYOUT[suffix]?.[index]?.find((expr) => matches.includes(expr));
+  const known = withLayerForms(LAYOUT[suffix]?.[index] ?? []).find((expr) => matches.includes(expr));
   if (known !== undefined) return { expr: known, matches: [known] };
-  const first = preferred(suffix, index, rank).find((expr) => matches.includes(expr)) ?? matches[0] ?? '';
+  const first = withLayerForms(preferred(suffix, index, rank)).find((expr) => matches.includes(expr)) ?? matches[0] ?? '';
   return { expr: first, matches: [first, ...matches.filter((expr) => expr !== first)] };
+}
+
+/** `matchDimAcross` for one width evaluated with one set of names. */
+export function matchDim(value: number, suffix: string, index: number, rank: number, candidates: readonly string[], dims: Readonly<Record<string, number>>): DimMatch | undefined {
+  return matchDimAcross([{ value, dims }], suffix, index, rank, candidates);
 }

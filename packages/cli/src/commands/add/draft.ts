@@ -36,6 +36,8 @@ export interface DraftDecl {
   readonly shape: readonly (string | number | Todo)[];
   readonly layers?: LayerSelector | Todo;
   readonly optional?: boolean;
+  /** The tensors this optional one stands in for (TensorDecl.insteadOf). */
+  readonly insteadOf?: readonly string[];
   readonly init?: 'random' | 'ones' | 'zeros';
   /** Per dimension: every expression that gave the header's number (the chosen one first). */
   readonly matches?: readonly (readonly string[])[];

@@ -1,4 +1,4 @@
-import { type GgufHeader, type Metadata, type MetadataValue, MetadataReader, type TensorInfo } from '@arch-registry/core';
+import { type GgufHeader, type Metadata, type MetadataValue, MetadataReader, type TensorInfo, layerDims } from '@arch-registry/core';
 
 /**
  * What one GGUF header says about its architecture, read the way `llama_model_base::load_hparams`
@@ -22,6 +22,8 @@ export interface HeaderModel {
   readonly nVocab: number;
   readonly headCount: readonly number[];
   readonly headCountKv: readonly number[];
+  /** `feed_forward_length` per block (the scalar repeated), zeros when absent. */
+  readonly ffLengths: readonly number[];
   readonly headDimK: number;
   readonly headDimV: number;
   readonly nRot: number;
@@ -33,6 +35,12 @@ export interface HeaderModel {
   readonly tensors: readonly TensorInfo[];
   /** Dimension names and GGUF keys (without prefix) → value, as tensor shapes use them. */
   readonly dims: Readonly<Record<string, number>>;
+}
+
+/** `dims` plus layer `il`'s per-layer names (`n_head(il)` and co.), as a per-layer tensor sees them. */
+export function dimsAt(header: HeaderModel, il: number): Readonly<Record<string, number>> {
+  const counts = { headCount: header.headCount[il] ?? 0, headCountKv: header.headCountKv[il] ?? 0, ffLength: header.ffLengths[il] ?? 0 };
+  return { ...header.dims, ...layerDims({ ...counts, headDimK: header.headDimK, headDimV: header.headDimV }) };
 }
 
 /** A metadata value as a safe integer, else undefined. */
@@ -63,6 +71,7 @@ export function readHeaderModel(header: Pick<GgufHeader, 'metadata' | 'tensors' 
   const nEmbd = reader.uint('embedding_length');
   const headCount = reader.uintPerLayer('attention.head_count', blockCount, Array.from({ length: blockCount }, () => 0));
   const headCountKv = reader.uintPerLayer('attention.head_count_kv', blockCount, headCount);
+  const ffLengths = reader.uintPerLayer('feed_forward_length', blockCount, Array.from({ length: blockCount }, () => 0));
   const heads0 = headCount[0] ?? 0;
   const defaultDim = heads0 > 0 ? Math.floor(nEmbd / heads0) : 0;
   const headDimK = reader.uintOr('attention.key_length', defaultDim);
@@ -93,7 +102,8 @@ export function readHeaderModel(header: Pick<GgufHeader, 'metadata' | 'tensors' 
   set('n_embd_k_gqa', headDimK * kv0);
   set('n_embd_v_gqa', headDimV * kv0);
   set('n_rot', nRot);
-  set('n_ff', scalar('feed_forward_length'));
+  // n_ff() is layer 0's entry (llama_hparams::n_ff(il = 0)), whether the key is a scalar or an array.
+  set('n_ff', ffLengths[0]);
   set('n_expert', scalar('expert_count'));
   set('n_expert_used', scalar('expert_used_count'));
   set('n_ff_exp', scalar('expert_feed_forward_length'));
@@ -112,6 +122,7 @@ export function readHeaderModel(header: Pick<GgufHeader, 'metadata' | 'tensors' 
     nVocab,
     headCount,
     headCountKv,
+    ffLengths,
     headDimK,
     headDimV,
     nRot,

@@ -24,6 +24,7 @@ function declText(decl: DraftDecl, names: CiteNames): { text: string; comment: r
   const fields: Record<string, unknown> = { name: decl.name, shape: decl.shape };
   if (decl.layers !== undefined) fields.layers = decl.layers;
   if (decl.optional !== undefined) fields.optional = decl.optional;
+  if (decl.insteadOf !== undefined) fields.insteadOf = decl.insteadOf;
   if (decl.init !== undefined) fields.init = decl.init;
   return { text: printInline(fields, names), comment: (decl.comment ?? []).flatMap((line) => wrap(line, 104)) };
 }

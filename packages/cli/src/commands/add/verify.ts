@@ -1,6 +1,6 @@
-import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerSelected, resolveModel } from '@arch-registry/core';
+import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerDims, layerSelected, resolveModel } from '@arch-registry/core';
 import type { DraftDecl } from './draft.js';
-import { readHeaderModel } from './header-model.js';
+import { type HeaderModel, dimsAt, readHeaderModel } from './header-model.js';
 import { tryEval } from './dim-match.js';
 
 /** The contract model's metadata, as the synthesizer writes it (values plain, a vocabulary of the right size). */
@@ -13,21 +13,23 @@ function contractMetadata(name: string, contract: Pick<ContractModel, 'hparams' 
   return record;
 }
 
-/** The contract model's dimension names and width keys, as the synthesizer computes them. */
-export function contractDims(name: string, contract: Pick<ContractModel, 'hparams' | 'vocabSize'>): Readonly<Record<string, number>> {
-  return readHeaderModel({ metadata: contractMetadata(name, contract), tensors: [], source: 'contract model' }, name).dims;
+/** The contract model read as a header: its dimension names and width keys, as the synthesizer computes them. */
+export function contractModel(name: string, contract: Pick<ContractModel, 'hparams' | 'vocabSize'>): HeaderModel {
+  return readHeaderModel({ metadata: contractMetadata(name, contract), tensors: [], source: 'contract model' }, name);
 }
 
 /**
  * Widths that were ambiguous in the header (several expressions gave its number) but differ in the
  * contract model: one header cannot say which one the loader uses. One line per width.
  */
-export function ambiguities(decl: DraftDecl, tiny: Readonly<Record<string, number>>): string[] {
+export function ambiguities(decl: DraftDecl, tiny: HeaderModel): string[] {
   const lines: string[] = [];
+  // Per-layer names (n_head(il)) are compared on every layer of the contract model.
+  const layers = Array.from({ length: Math.max(1, tiny.blockCount) }, (_, il) => dimsAt(tiny, il));
   for (const [index, matches] of (decl.matches ?? []).entries()) {
-    const values = matches.map((expr) => ({ expr, value: tryEval(expr, tiny) }));
+    const values = matches.map((expr) => layers.map((dims) => tryEval(expr, dims)).join(','));
     const first = values[0];
-    if (first === undefined || values.every((entry) => entry.value === first.value)) continue;
+    if (first === undefined || values.every((value) => value === first)) continue;
     lines.push(`Width ${index} is ambiguous: ${matches.join(' = ')} in the header, but not in the contract model; check which one load_arch_tensors uses.`);
   }
   return lines;
@@ -49,10 +51,12 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   }
   const tiny = readHeaderModel({ metadata, tensors: [], source: 'contract model' }, plugin.name);
   const lookup = (name: string) => (Object.hasOwn(tiny.dims, name) ? tiny.dims[name] : undefined);
-  const check = (name: string, shape: readonly (string | number)[], where: string) => {
+  const check = (name: string, shape: readonly (string | number)[], where: string, layer?: LayerSpec) => {
+    const perLayer: Readonly<Record<string, number>> = layer === undefined ? {} : layerDims(layer);
+    const dimOf = (key: string) => (Object.hasOwn(perLayer, key) ? perLayer[key] : lookup(key));
     for (const [index, dim] of shape.entries()) {
       try {
-        const value = evalDim(dim, lookup);
+        const value = evalDim(dim, dimOf);
         if (!Number.isInteger(value) || value < 1) problems.push(`${name} width ${index} (${dim}) is ${value} in the contract model${where}`);
       } catch (error) {
         problems.push(`${name} width ${index} (${dim}) cannot be computed for the contract model${where}: ${error instanceof Error ? error.message : String(error)}`);
@@ -62,7 +66,12 @@ export function verifyContract(plugin: ArchPlugin): string[] {
   for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
     if (decl.optional === true) continue;
-    if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, lookup))) check(decl.name, decl.shape, '');
+    // Each layer that carries it: per-layer names (n_head(il)) give each its own widths.
+    for (const layer of layers.filter((candidate) => layerSelected(decl.layers ?? 'all', candidate, lookup))) {
+      const before = problems.length;
+      check(decl.name, decl.shape, ` (layer ${layer.index})`, layer);
+      if (problems.length > before) break;
+    }
   }
   return problems;
 }
