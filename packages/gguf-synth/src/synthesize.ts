@@ -5,6 +5,8 @@ import {
   type MetadataValue,
   type ResolvedModel,
   type TensorDecl,
+  type LayerSpec,
+  conditionHolds,
   evalDim,
   layerSelected,
   resolveModel,
@@ -86,7 +88,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     const value = key(name);
     return typeof value === 'number' ? value : undefined;
   };
-  // Tensor shapes use layer-0 values (LLAMA_LOAD_LOCALS in llama-model.h).
+  // Tensor shapes use layer-0 values (LLAMA_LOAD_LOCALS in llama-model.h), except per-layer heads below.
   const kv0 = h.headCountKv[0] ?? 0;
   const dims: Record<string, number | undefined> = {
     n_embd: h.nEmbd,
@@ -104,12 +106,25 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     n_ff_exp: numberAt('expert_feed_forward_length'),
   };
   const lookup = (name: string) => (name in dims ? dims[name] : numberAt(name));
+  // Archs with per-layer heads size a layer's attention tensors with that layer's counts
+  // (n_head(i), n_embd_k_gqa(i): granite-hybrid.cpp, lfm2.cpp), so layer 0 may be recurrent.
+  const perLayerHeads = plugin.attention.perLayerHeads.value;
+  const layerLookup = (layer: LayerSpec) => {
+    if (!perLayerHeads) return lookup;
+    const own: Record<string, number> = {
+      n_head: layer.headCount,
+      n_head_kv: layer.headCountKv,
+      n_embd_k_gqa: h.headDimK * layer.headCountKv,
+      n_embd_v_gqa: h.headDimV * layer.headCountKv,
+    };
+    return (name: string) => (name in own ? own[name] : lookup(name));
+  };
   const denseLead = numberAt('leading_dense_block_count') ?? 0;
   const seed = options.seed ?? 1;
 
   const tensors: TensorSpec[] = [];
-  const add = (decl: TensorDecl, name: string) => {
-    const shape = decl.shape.map((dim) => evalDim(dim, lookup));
+  const add = (decl: TensorDecl, name: string, dimOf: (name: string) => number | undefined = lookup) => {
+    const shape = decl.shape.map((dim) => evalDim(dim, dimOf));
     const type = mode === 'tiny' ? 'F32' : (options.tensorType?.(decl, name, shape) ?? 'F32');
     if (mode === 'header-only') {
       tensors.push({ name, dims: shape, type });
@@ -121,12 +136,12 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     tensors.push({ name, dims: shape, type, data });
   };
   const omitted = new Set(options.omit ?? []);
-  const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name);
+  const wanted = (decl: TensorDecl) => decl.optional !== true && !omitted.has(decl.name) && conditionHolds(decl.when, numberAt);
   for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name);
   for (const layer of model.layers) {
     for (const decl of plugin.tensors.perLayer) {
       if (!wanted(decl) || !layerSelected(decl.layers ?? 'all', layer, denseLead)) continue;
-      add(decl, decl.name.replace('{i}', String(layer.index)));
+      add(decl, decl.name.replace('{i}', String(layer.index)), layerLookup(layer));
     }
   }
   return { metadata, tensors, model };

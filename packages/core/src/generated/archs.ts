@@ -3170,29 +3170,147 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_gate.weight',
           shape: ['n_embd', 'n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_down.weight',
           shape: ['n_ff', 'n_embd'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_up.weight',
           shape: ['n_embd', 'n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_gate.bias',
           optional: true,
           shape: ['n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_down.bias',
           optional: true,
           shape: ['n_embd'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_up.bias',
           optional: true,
           shape: ['n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff', 'n_embd', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['expert_shared_feed_forward_length', 'n_embd'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
         },
       ],
     },

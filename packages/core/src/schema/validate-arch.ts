@@ -35,6 +35,7 @@ const tensorDecl: Check = object({
   layers: optional(oneOf(['all', 'attention', 'recurrent', 'trunk', 'mtp', 'dense-lead', 'after-dense-lead'])),
   optional: optional(isBoolean),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
+  when: optional(arrayOf(object({ key: isString(/^[a-z0-9_.]+$/, 'a metadata key without the arch prefix, such as "expert_count"'), is: oneOf(['positive', 'zero']) }), 1)),
 });
 
 const contractValue: Check = (value, path, issues) => {

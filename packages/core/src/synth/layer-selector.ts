@@ -1,5 +1,5 @@
 import type { LayerSpec } from '../model/layers.js';
-import type { LayerSelector } from '../schema/tensors.js';
+import type { LayerSelector, TensorCondition } from '../schema/tensors.js';
 
 /** Whether a per-layer tensor declared for `selector` exists on `layer` (`denseLead` = leading_dense_block_count). */
 export function layerSelected(selector: LayerSelector, layer: LayerSpec, denseLead: number): boolean {
@@ -19,4 +19,12 @@ export function layerSelected(selector: LayerSelector, layer: LayerSpec, denseLe
     case 'after-dense-lead':
       return layer.index >= denseLead;
   }
+}
+
+/** Whether a tensor's loader branches are all taken: `lookup` reads a key without the arch prefix (absent = 0). */
+export function conditionHolds(when: readonly TensorCondition[] | undefined, lookup: (key: string) => number | undefined): boolean {
+  return (when ?? []).every((condition) => {
+    const value = lookup(condition.key) ?? 0;
+    return condition.is === 'positive' ? value > 0 : value === 0;
+  });
 }

@@ -1,4 +1,4 @@
-import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerSelected, resolveModel } from '@arch-registry/core';
+import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, conditionHolds, evalDim, layerSelected, resolveModel } from '@arch-registry/core';
 import type { DraftDecl } from './draft.js';
 import { readHeaderModel } from './header-model.js';
 import { tryEval } from './dim-match.js';
@@ -60,9 +60,13 @@ export function verifyContract(plugin: ArchPlugin): string[] {
       }
     }
   };
-  for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
+  const keyValue = (name: string) => {
+    const value = metadata[`${plugin.name}.${name}`];
+    return typeof value === 'number' ? value : undefined;
+  };
+  for (const decl of plugin.tensors.global) if (decl.optional !== true && conditionHolds(decl.when, keyValue)) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
-    if (decl.optional === true) continue;
+    if (decl.optional === true || !conditionHolds(decl.when, keyValue)) continue;
     if (layers.some((layer) => layerSelected(decl.layers ?? 'all', layer, denseLead))) check(decl.name, decl.shape, '');
   }
   return problems;
