@@ -116,6 +116,6 @@ export default defineArch({
       'ssm.group_count': 1,
     },
     vocabSize: 320,
-    why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); layer 0 is attention because tensor widths are evaluated with layer-0 values; R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+    why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
   },
 });

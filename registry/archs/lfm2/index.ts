@@ -50,8 +50,7 @@ export default defineArch({
       { name: 'dense_2_out.bias', shape: ['n_embd'], optional: true },
     ],
     // n_layer_dense_lead = n_layer: every layer has the dense FFN. Attention widths are per layer
-    // (n_embd_k_gqa(i)); the synthesizer evaluates them with layer 0's head_count_kv, so layer 0 of the
-    // contract model is an attention layer. create_tensor_qkv also accepts a fused attn_qkv instead of q/k/v.
+    // (n_embd_k_gqa(i), perLayerHeads). create_tensor_qkv also accepts a fused attn_qkv instead of q/k/v.
     perLayer: [
       { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
       { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
@@ -87,6 +86,6 @@ export default defineArch({
       'rope.freq_base': { f32: 1000000 },
     },
     vocabSize: 320,
-    why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; layer 0 is attention because tensor widths are evaluated with layer-0 values; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
+    why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
   },
 });

@@ -2948,7 +2948,7 @@ export const archTable = {
         'ssm.time_step_rank': 8,
       },
       vocabSize: 320,
-      why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); layer 0 is attention because tensor widths are evaluated with layer-0 values; R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+      why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
     },
     kind: {
       cite: {
@@ -3647,7 +3647,7 @@ export const archTable = {
         'shortconv.l_cache': 3,
       },
       vocabSize: 320,
-      why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; layer 0 is attention because tensor widths are evaluated with layer-0 values; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
+      why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
     },
     kind: {
       cite: {

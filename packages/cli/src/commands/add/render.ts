@@ -25,6 +25,7 @@ function declText(decl: DraftDecl, names: CiteNames): { text: string; comment: r
   if (decl.layers !== undefined) fields.layers = decl.layers;
   if (decl.optional !== undefined) fields.optional = decl.optional;
   if (decl.init !== undefined) fields.init = decl.init;
+  if (decl.when !== undefined) fields.when = decl.when;
   return { text: printInline(fields, names), comment: (decl.comment ?? []).flatMap((line) => wrap(line, 104)) };
 }
 
