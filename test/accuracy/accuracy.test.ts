@@ -7,8 +7,8 @@ import { type PlannedModel, loadModel, plan } from '@arch-registry/core';
 import { type RuntimeReport, sizeLineMib } from '@arch-registry/node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixture } from '../fixtures/define-fixture.js';
-import { MODEL_FIXTURES } from '../fixtures/models/index.js';
-import { type AccuracyCase, UBATCH, casesFor } from './cases.js';
+import { MODEL_FIXTURES, SHAPE_FIXTURES } from '../fixtures/models/index.js';
+import { type AccuracyCase, FULL_GRID, SHAPE_GRID, UBATCH, casesFor } from './cases.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -43,11 +43,26 @@ interface Simulated {
 
 let dir = '';
 const rows: string[] = [];
+const file = (name: string) => path.join(dir, `${name}.gguf`);
+/** The simulation of every fixture, by name: one runtime process for all of them. */
+const simulations = new Map<string, Simulated>();
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'arch-registry-accuracy-'));
-});
+  const jobs = [];
+  for (const fixture of MODEL_FIXTURES) {
+    await writeFixture(fixture, file(fixture.name));
+    const grid = SHAPE_FIXTURES.some((shape) => shape.name === fixture.name) ? SHAPE_GRID : FULL_GRID;
+    jobs.push({ file: file(fixture.name), cases: casesFor(fixture.name, grid) });
+  }
+  const jobsFile = path.join(dir, 'jobs.json');
+  const outFile = path.join(dir, 'simulated.json');
+  await writeFile(jobsFile, JSON.stringify(jobs));
+  await run(process.execPath, ['--import', 'tsx', path.join(root, 'test/accuracy/simulate.ts'), jobsFile, outFile], { cwd: root, timeout: 840_000, maxBuffer: 64 * MiB });
+  const results = JSON.parse(await readFile(outFile, 'utf8')) as Simulated[];
+  MODEL_FIXTURES.forEach((fixture, index) => simulations.set(fixture.name, results[index] as Simulated));
+}, 900_000);
 afterAll(async () => {
-  console.log(['| fixture | case | KV ours (MiB) | KV runtime log (MiB) | KV + compute ours (MiB) | simulation (MiB) | diff |', '|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  console.log(['| fixture | case | KV ours (MiB) | KV runtime log (MiB) | state ours / log (MiB) | KV + state + compute ours (MiB) | simulation (MiB) | diff |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -57,16 +72,11 @@ describe.each(MODEL_FIXTURES.map((fixture) => fixture.name))('%s: our plan again
   let simulated: Simulated;
 
   beforeAll(async () => {
-    if (fixture === undefined) throw new Error(`no fixture ${name}`);
-    const file = path.join(dir, `${name}.gguf`);
-    await writeFixture(fixture, file);
-    model = await loadModel(file);
-    const casesFile = path.join(dir, `${name}.cases.json`);
-    const outFile = path.join(dir, `${name}.sim.json`);
-    await writeFile(casesFile, JSON.stringify(casesFor(name)));
-    await run(process.execPath, ['--import', 'tsx', path.join(root, 'test/accuracy/simulate.ts'), file, casesFile, outFile], { cwd: root, timeout: 240_000, maxBuffer: 64 * MiB });
-    simulated = JSON.parse(await readFile(outFile, 'utf8')) as Simulated;
-  }, 300_000);
+    const found = simulations.get(name);
+    if (fixture === undefined || found === undefined) throw new Error(`no fixture or simulation for ${name}`);
+    simulated = found;
+    model = await loadModel(file(name));
+  });
 
   const ours = (c: AccuracyCase) => plan(model, { flashAttention: c.flashAttention, cacheTypeK: c.cacheType, cacheTypeV: c.cacheType, vTransposed: !c.flashAttention }, { nCtx: c.nCtx, nSeq: c.nSeq, nBatch: UBATCH, nUbatch: UBATCH });
 
@@ -77,18 +87,22 @@ describe.each(MODEL_FIXTURES.map((fixture) => fixture.name))('%s: our plan again
       const predicted = p.kv.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, kMiB: sizeLineMib(c.kBytes), vMiB: sizeLineMib(c.vBytes) }));
       const logged = result.report.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, kMiB: c.kMiB, vMiB: c.vMiB }));
       expect(logged, label).toEqual(predicted);
+      // Recurrent state (always f32): the llama_memory_recurrent line, when the model has recurrent layers.
+      const state = p.recurrentState;
+      const loggedState = result.report.recurrent === undefined ? undefined : { cells: result.report.recurrent.cells, rMiB: result.report.recurrent.rMiB, sMiB: result.report.recurrent.sMiB };
+      expect(loggedState, `${label}: recurrent state`).toEqual(state.layers === 0 ? undefined : { cells: state.cells, rMiB: sizeLineMib(state.rBytes), sMiB: sizeLineMib(state.sBytes) });
     }
   });
 
-  it(`KV + compute is within ${TOTAL_TOLERANCE * 100}% of the simulation’s context total where compute is exact, ${ESTIMATE_TOLERANCE * 100}% where it is estimated`, () => {
+  it(`KV + recurrent state + compute is within ${TOTAL_TOLERANCE * 100}% of the simulation’s context total where compute is exact, ${ESTIMATE_TOLERANCE * 100}% where it is estimated`, () => {
     for (const result of simulated.results) {
       const p = ours(result.case);
-      const total = p.kv.bytes + p.compute.bytes;
+      const total = p.kv.bytes + p.recurrentState.bytes + p.compute.bytes;
       const diff = (total - result.cpuRam) / result.cpuRam;
       const c = result.case;
       const gap = KNOWN_GAPS.find((known) => known.fixture === name && known.nCtx === result.case.nCtx);
       const exact = p.compute.accuracy === 'exact-for-dense-fa' && gap === undefined;
-      rows.push(`| ${name} | ${c.cacheType} ctx ${c.nCtx} × ${c.nSeq} seq, FA ${c.flashAttention ? 'on' : 'off'} | ${(p.kv.bytes / MiB).toFixed(2)} | ${result.report.caches.map((k) => (k.kMiB + k.vMiB).toFixed(2)).join(' + ')} | ${(total / MiB).toFixed(2)} | ${(result.cpuRam / MiB).toFixed(2)} | ${(diff * 100).toFixed(3)}%${gap !== undefined ? ' (known gap)' : exact ? '' : ' (compute estimated)'} |`);
+      rows.push(`| ${name} | ${c.cacheType} ctx ${c.nCtx} × ${c.nSeq} seq, FA ${c.flashAttention ? 'on' : 'off'} | ${(p.kv.bytes / MiB).toFixed(2)} | ${result.report.caches.map((k) => (k.kMiB + k.vMiB).toFixed(2)).join(' + ') || '—'} | ${p.recurrentState.layers === 0 ? '—' : `${(sizeLineMib(p.recurrentState.rBytes) + sizeLineMib(p.recurrentState.sBytes)).toFixed(2)} / ${result.report.recurrent?.totalMiB.toFixed(2) ?? 'none'}`} | ${(total / MiB).toFixed(2)} | ${(result.cpuRam / MiB).toFixed(2)} | ${(diff * 100).toFixed(3)}%${gap !== undefined ? ' (known gap)' : exact ? '' : ' (compute estimated)'} |`);
       const tolerance = gap !== undefined ? KNOWN_GAP_TOLERANCE : exact ? TOTAL_TOLERANCE : ESTIMATE_TOLERANCE;
       expect(Math.abs(diff), `${JSON.stringify(c)}: ours ${total} B, simulation ${result.cpuRam} B`).toBeLessThanOrEqual(tolerance);
     }

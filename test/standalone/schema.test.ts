@@ -160,6 +160,13 @@ const invalidArchs: readonly ArchRow[] = [
     ],
   },
   { name: 'unknown nested field', edits: [['layers.window.defualt', 4096]], plugin: 'exaone4', issues: [{ path: 'layers.window.defualt', expected: 'no such field' }] },
+  {
+    name: 'tensor condition with an unknown test',
+    edits: [['tensors.perLayer.0.when', [{ key: 'expert_count', is: 'nonzero' }]]],
+    plugin: 'exaone4',
+    issues: [{ path: 'tensors.perLayer[0].when[0].is', expected: '"positive"' }],
+  },
+  { name: 'tensor condition with no key', edits: [['tensors.perLayer.0.when', [{ is: 'zero' }]]], plugin: 'exaone4', issues: [{ path: 'tensors.perLayer[0].when[0].key', expected: 'metadata key' }] },
   { name: 'wrong enum: memory paged', edits: [['memory.value', 'paged']], plugin: 'exaone4', issues: [{ path: 'memory.value', expected: '"iswa"' }] },
   { name: 'wrong enum: rope type', edits: [['rope.type.value', 'yarn']], plugin: 'exaone4', issues: [{ path: 'rope.type.value', expected: '"neox"' }] },
   {

@@ -5,6 +5,8 @@ import {
   type MetadataValue,
   type ResolvedModel,
   type TensorDecl,
+  type LayerSpec,
+  conditionHolds,
   evalDim,
   layerDims,
   layerSelected,
@@ -104,7 +106,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     const value = key(name);
     return typeof value === 'number' ? value : undefined;
   };
-  // Tensor shapes use layer-0 values (LLAMA_LOAD_LOCALS in llama-model.h).
+  // Tensor shapes use layer-0 values (LLAMA_LOAD_LOCALS in llama-model.h), except per-layer heads below.
   const kv0 = h.headCountKv[0] ?? 0;
   const dims: Record<string, number | undefined> = {
     n_embd: h.nEmbd,
@@ -148,7 +150,7 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
   for (const decl of [...plugin.tensors.global, ...plugin.tensors.perLayer]) {
     if (used.has(decl.name)) for (const name of decl.insteadOf ?? []) omitted.add(name);
   }
-  const wanted = (decl: TensorDecl) => (decl.optional !== true || used.has(decl.name)) && !omitted.has(decl.name);
+  const wanted = (decl: TensorDecl) => (decl.optional !== true || used.has(decl.name)) && !omitted.has(decl.name) && conditionHolds(decl.when, numberAt);
   for (const decl of plugin.tensors.global) if (wanted(decl)) add(decl, decl.name, lookup);
   for (const layer of model.layers) {
     const dimOf = layerLookup(layer);

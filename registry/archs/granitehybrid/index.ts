@@ -4,6 +4,11 @@ const hparams = cite('src/models/granite-hybrid.cpp', 'llama_model_granite_hybri
 const tensors = cite('src/models/granite-hybrid.cpp', 'llama_model_granite_hybrid::load_arch_tensors');
 const graph = cite('src/models/granite-hybrid.cpp', 'llama_model_granite_hybrid::graph');
 
+/** The FFN branches of load_arch_tensors: `if (n_expert > 0)` MoE, else dense; `if (hparams.n_ff_shexp > 0)` shared expert. */
+const dense = [{ key: 'expert_count', is: 'zero' }] as const;
+const moe = [{ key: 'expert_count', is: 'positive' }] as const;
+const shared = [...moe, { key: 'expert_shared_feed_forward_length', is: 'positive' }] as const;
+
 /** d_inner + 2·n_group·d_state: the conv channels (x, B, C) of build_mamba2_layer. */
 const convDim = 'ssm.inner_size + 2*ssm.group_count*ssm.state_size';
 
@@ -52,11 +57,8 @@ export default defineArch({
       // Created per layer ("rope_freqs" has no layer index), TENSOR_DUPLICATED after layer 0.
       { name: 'rope_freqs.weight', shape: ['n_rot/2'], optional: true },
     ],
-    // Asserts d_inner == 2·n_embd. Attention widths are per layer (n_embd_k_gqa(i)); the synthesizer
-    // evaluates them with layer 0's head_count_kv, so layer 0 of the contract model is an attention layer.
-    // Only the dense-FFN branch is listed: with expert_count > 0 the loader creates ffn_gate_inp and
-    // ffn_{gate?,up,down}_exps (+ *_shexp when expert_shared_feed_forward_length > 0) instead of
-    // ffn_{gate,up,down}; a tensor declaration cannot depend on a key's value.
+    // Asserts d_inner == 2·n_embd. Attention widths are per layer (n_head(i), n_embd_k_gqa(i)).
+    // The FFN is dense when expert_count is 0 (or absent), else MoE (`if (n_expert > 0)`).
     perLayer: [
       { name: 'blk.{i}.attn_norm.weight', shape: ['n_embd'], init: 'ones' },
       { name: 'blk.{i}.ssm_in.weight', shape: ['n_embd', `2*ssm.inner_size + 2*ssm.group_count*ssm.state_size + ssm.time_step_rank`], layers: 'recurrent' },
@@ -71,21 +73,30 @@ export default defineArch({
       { name: 'blk.{i}.ssm_norm.weight', shape: ['ssm.inner_size / ssm.group_count', 'ssm.group_count'], layers: 'recurrent', init: 'ones' },
       { name: 'blk.{i}.ssm_out.weight', shape: ['ssm.inner_size', 'n_embd'], layers: 'recurrent' },
       // create_tensor_qkv also accepts a fused attn_qkv instead of q/k/v.
-      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd_head_k*n_head'], layers: 'attention' },
-      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'], layers: 'attention' },
-      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'], layers: 'attention' },
-      { name: 'blk.{i}.attn_q.bias', shape: ['n_embd_head_k*n_head'], layers: 'attention', optional: true },
-      { name: 'blk.{i}.attn_k.bias', shape: ['n_embd_k_gqa'], layers: 'attention', optional: true },
-      { name: 'blk.{i}.attn_v.bias', shape: ['n_embd_v_gqa'], layers: 'attention', optional: true },
-      { name: 'blk.{i}.attn_output.weight', shape: ['n_embd_head_k*n_head', 'n_embd'], layers: 'attention' },
+      { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd_head_k*n_head(il)'], layers: 'attention' },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa(il)'], layers: 'attention' },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa(il)'], layers: 'attention' },
+      { name: 'blk.{i}.attn_q.bias', shape: ['n_embd_head_k*n_head(il)'], layers: 'attention', optional: true },
+      { name: 'blk.{i}.attn_k.bias', shape: ['n_embd_k_gqa(il)'], layers: 'attention', optional: true },
+      { name: 'blk.{i}.attn_v.bias', shape: ['n_embd_v_gqa(il)'], layers: 'attention', optional: true },
+      { name: 'blk.{i}.attn_output.weight', shape: ['n_embd_head_k*n_head(il)', 'n_embd'], layers: 'attention' },
       { name: 'blk.{i}.attn_output.bias', shape: ['n_embd'], layers: 'attention', optional: true },
       { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
-      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
-      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'] },
-      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'] },
-      { name: 'blk.{i}.ffn_gate.bias', shape: ['n_ff'], optional: true },
-      { name: 'blk.{i}.ffn_down.bias', shape: ['n_embd'], optional: true },
-      { name: 'blk.{i}.ffn_up.bias', shape: ['n_ff'], optional: true },
+      { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'], when: dense },
+      { name: 'blk.{i}.ffn_down.weight', shape: ['n_ff', 'n_embd'], when: dense },
+      { name: 'blk.{i}.ffn_up.weight', shape: ['n_embd', 'n_ff'], when: dense },
+      { name: 'blk.{i}.ffn_gate.bias', shape: ['n_ff'], optional: true, when: dense },
+      { name: 'blk.{i}.ffn_down.bias', shape: ['n_embd'], optional: true, when: dense },
+      { name: 'blk.{i}.ffn_up.bias', shape: ['n_ff'], optional: true, when: dense },
+      // MoE branch: experts n_ff wide; the shared expert only when expert_shared_feed_forward_length > 0.
+      { name: 'blk.{i}.ffn_gate_inp.weight', shape: ['n_embd', 'n_expert'], when: moe },
+      // TENSOR_NOT_REQUIRED in the loader, but the graph's build_moe_ffn gates with it (SwiGLU experts).
+      { name: 'blk.{i}.ffn_gate_exps.weight', shape: ['n_embd', 'n_ff', 'n_expert'], when: moe },
+      { name: 'blk.{i}.ffn_down_exps.weight', shape: ['n_ff', 'n_embd', 'n_expert'], when: moe },
+      { name: 'blk.{i}.ffn_up_exps.weight', shape: ['n_embd', 'n_ff', 'n_expert'], when: moe },
+      { name: 'blk.{i}.ffn_gate_shexp.weight', shape: ['n_embd', 'expert_shared_feed_forward_length'], when: shared },
+      { name: 'blk.{i}.ffn_up_shexp.weight', shape: ['n_embd', 'expert_shared_feed_forward_length'], when: shared },
+      { name: 'blk.{i}.ffn_down_shexp.weight', shape: ['expert_shared_feed_forward_length', 'n_embd'], when: shared },
     ],
     cite: tensors,
   },
@@ -106,6 +117,6 @@ export default defineArch({
       'ssm.group_count': 1,
     },
     vocabSize: 320,
-    why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); layer 0 is attention because tensor widths are evaluated with layer-0 values; R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+    why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
   },
 });

@@ -51,8 +51,7 @@ export default defineArch({
       { name: 'dense_2_out.bias', shape: ['n_embd'], optional: true },
     ],
     // n_layer_dense_lead = n_layer: every layer has the dense FFN. Attention widths are per layer
-    // (n_embd_k_gqa(i)); the synthesizer evaluates them with layer 0's head_count_kv, so layer 0 of the
-    // contract model is an attention layer. create_tensor_qkv also accepts a fused attn_qkv instead of q/k/v.
+    // (n_embd_k_gqa(i), perLayerHeads). create_tensor_qkv also accepts a fused attn_qkv instead of q/k/v.
     perLayer: [
       { name: 'blk.{i}.ffn_norm.weight', shape: ['n_embd'], init: 'ones' },
       { name: 'blk.{i}.ffn_gate.weight', shape: ['n_embd', 'n_ff'] },
@@ -63,11 +62,11 @@ export default defineArch({
       { name: 'blk.{i}.attn_k_norm.weight', shape: ['n_embd_head_k'], layers: 'attention', init: 'ones' },
       // Q and the output projection are n_embd wide: the loader assumes n_head·head_dim == n_embd.
       { name: 'blk.{i}.attn_q.weight', shape: ['n_embd', 'n_embd'], layers: 'attention' },
-      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa'], layers: 'attention' },
-      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa'], layers: 'attention' },
+      { name: 'blk.{i}.attn_k.weight', shape: ['n_embd', 'n_embd_k_gqa(il)'], layers: 'attention' },
+      { name: 'blk.{i}.attn_v.weight', shape: ['n_embd', 'n_embd_v_gqa(il)'], layers: 'attention' },
       { name: 'blk.{i}.attn_q.bias', shape: ['n_embd'], layers: 'attention', optional: true },
-      { name: 'blk.{i}.attn_k.bias', shape: ['n_embd_k_gqa'], layers: 'attention', optional: true },
-      { name: 'blk.{i}.attn_v.bias', shape: ['n_embd_v_gqa'], layers: 'attention', optional: true },
+      { name: 'blk.{i}.attn_k.bias', shape: ['n_embd_k_gqa(il)'], layers: 'attention', optional: true },
+      { name: 'blk.{i}.attn_v.bias', shape: ['n_embd_v_gqa(il)'], layers: 'attention', optional: true },
       { name: 'blk.{i}.attn_output.weight', shape: ['n_embd', 'n_embd'], layers: 'attention' },
       { name: 'blk.{i}.shortconv.conv.weight', shape: ['shortconv.l_cache', 'n_embd'], layers: 'recurrent' },
       { name: 'blk.{i}.shortconv.in_proj.weight', shape: ['n_embd', '3*n_embd'], layers: 'recurrent' },
@@ -88,6 +87,6 @@ export default defineArch({
       'rope.freq_base': { f32: 1000000 },
     },
     vocabSize: 320,
-    why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; layer 0 is attention because tensor widths are evaluated with layer-0 values; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
+    why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
   },
 });

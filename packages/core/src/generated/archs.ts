@@ -3403,7 +3403,7 @@ export const archTable = {
         'ssm.time_step_rank': 8,
       },
       vocabSize: 320,
-      why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); layer 0 is attention because tensor widths are evaluated with layer-0 values; R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
+      why: '2 attention layers (4 heads over 2 KV heads, head dim 32) among 4 Mamba-2 layers (d_inner 256 = 2·n_embd as the loader asserts, 8 SSM heads of 32, 1 group as in Granite 4.0-H); R (4 × 1152 f32) and S (4 × 16384 f32) show in the 2-decimal MiB log',
     },
     kind: {
       cite: {
@@ -3586,40 +3586,40 @@ export const archTable = {
         {
           layers: 'attention',
           name: 'blk.{i}.attn_q.weight',
-          shape: ['n_embd', 'n_embd_head_k*n_head'],
+          shape: ['n_embd', 'n_embd_head_k*n_head(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_k.weight',
-          shape: ['n_embd', 'n_embd_k_gqa'],
+          shape: ['n_embd', 'n_embd_k_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_v.weight',
-          shape: ['n_embd', 'n_embd_v_gqa'],
+          shape: ['n_embd', 'n_embd_v_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_q.bias',
           optional: true,
-          shape: ['n_embd_head_k*n_head'],
+          shape: ['n_embd_head_k*n_head(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_k.bias',
           optional: true,
-          shape: ['n_embd_k_gqa'],
+          shape: ['n_embd_k_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_v.bias',
           optional: true,
-          shape: ['n_embd_v_gqa'],
+          shape: ['n_embd_v_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_output.weight',
-          shape: ['n_embd_head_k*n_head', 'n_embd'],
+          shape: ['n_embd_head_k*n_head(il)', 'n_embd'],
         },
         {
           layers: 'attention',
@@ -3635,29 +3635,147 @@ export const archTable = {
         {
           name: 'blk.{i}.ffn_gate.weight',
           shape: ['n_embd', 'n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_down.weight',
           shape: ['n_ff', 'n_embd'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_up.weight',
           shape: ['n_embd', 'n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_gate.bias',
           optional: true,
           shape: ['n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_down.bias',
           optional: true,
           shape: ['n_embd'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
         },
         {
           name: 'blk.{i}.ffn_up.bias',
           optional: true,
           shape: ['n_ff'],
+          when: [
+            {
+              is: 'zero',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_inp.weight',
+          shape: ['n_embd', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_exps.weight',
+          shape: ['n_embd', 'n_ff', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_down_exps.weight',
+          shape: ['n_ff', 'n_embd', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_up_exps.weight',
+          shape: ['n_embd', 'n_ff', 'n_expert'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_gate_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_up_shexp.weight',
+          shape: ['n_embd', 'expert_shared_feed_forward_length'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
+        },
+        {
+          name: 'blk.{i}.ffn_down_shexp.weight',
+          shape: ['expert_shared_feed_forward_length', 'n_embd'],
+          when: [
+            {
+              is: 'positive',
+              key: 'expert_count',
+            },
+            {
+              is: 'positive',
+              key: 'expert_shared_feed_forward_length',
+            },
+          ],
         },
       ],
     },
@@ -4004,7 +4122,7 @@ export const archTable = {
         'shortconv.l_cache': 3,
       },
       vocabSize: 320,
-      why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; layer 0 is attention because tensor widths are evaluated with layer-0 values; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
+      why: '2 attention layers (8 heads over 2 KV heads, head dim 64 = n_embd / n_head as the n_embd-wide Q requires) among 8 short-conv layers with the real l_cache 3; n_embd 512 so the conv rows (8 layers × 512·2 f32 = 32 KiB) show in the 2-decimal MiB log',
     },
     kind: {
       cite: {
@@ -4185,12 +4303,12 @@ export const archTable = {
         {
           layers: 'attention',
           name: 'blk.{i}.attn_k.weight',
-          shape: ['n_embd', 'n_embd_k_gqa'],
+          shape: ['n_embd', 'n_embd_k_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_v.weight',
-          shape: ['n_embd', 'n_embd_v_gqa'],
+          shape: ['n_embd', 'n_embd_v_gqa(il)'],
         },
         {
           layers: 'attention',
@@ -4202,13 +4320,13 @@ export const archTable = {
           layers: 'attention',
           name: 'blk.{i}.attn_k.bias',
           optional: true,
-          shape: ['n_embd_k_gqa'],
+          shape: ['n_embd_k_gqa(il)'],
         },
         {
           layers: 'attention',
           name: 'blk.{i}.attn_v.bias',
           optional: true,
-          shape: ['n_embd_v_gqa'],
+          shape: ['n_embd_v_gqa(il)'],
         },
         {
           layers: 'attention',

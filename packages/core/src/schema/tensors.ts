@@ -74,6 +74,17 @@ export interface TensorDecl {
   readonly insteadOf?: readonly string[];
   /** How a tiny model fills it: norms start at one so activations stay sane. Default `random`. */
   readonly init?: 'random' | 'ones' | 'zeros';
+  /**
+   * Created only when every condition holds: a metadata key (without the arch prefix, absent = 0)
+   * is positive or zero, as loader branches such as `if (n_expert > 0)` decide. Default: always.
+   */
+  readonly when?: readonly TensorCondition[];
+}
+
+/** A loader branch on one integer key: `positive` (> 0) or `zero` (0 or absent). */
+export interface TensorCondition {
+  readonly key: string;
+  readonly is: 'positive' | 'zero';
 }
 
 /** The GGUF tensor layout, enough to synthesize a file the runtime loads. */

@@ -43,6 +43,7 @@ const tensorDecl: Check = object({
   optional: optional(isBoolean),
   insteadOf: optional(arrayOf(isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'), 1)),
   init: optional(oneOf(['random', 'ones', 'zeros'])),
+  when: optional(arrayOf(object({ key: isString(/^[a-z0-9_.]+$/, 'a metadata key without the arch prefix, such as "expert_count"'), is: oneOf(['positive', 'zero']) }), 1)),
 });
 
 const contractValue: Check = (value, path, issues) => {

@@ -1,5 +1,5 @@
 import type { LayerSpec } from '../model/layers.js';
-import type { LayerSelector } from '../schema/tensors.js';
+import type { LayerSelector, TensorCondition } from '../schema/tensors.js';
 
 /** Reads an integer hparam by GGUF key (without the arch prefix); undefined when absent. */
 export type SelectorKeys = (key: string) => number | undefined;
@@ -37,4 +37,12 @@ export function layerSelected(selector: LayerSelector, layer: SelectorLayer, key
     case 'ffn':
       return layer.ffLength > 0;
   }
+}
+
+/** Whether a tensor's loader branches are all taken: `lookup` reads a key without the arch prefix (absent = 0). */
+export function conditionHolds(when: readonly TensorCondition[] | undefined, lookup: (key: string) => number | undefined): boolean {
+  return (when ?? []).every((condition) => {
+    const value = lookup(condition.key) ?? 0;
+    return condition.is === 'positive' ? value > 0 : value === 0;
+  });
 }

@@ -1,4 +1,4 @@
-import type { ArchPlugin, Cite, LayerSelector } from '@arch-registry/core/schema';
+import type { ArchPlugin, Cite, LayerSelector, TensorDecl } from '@arch-registry/core/schema';
 
 /**
  * A fact `add` could not derive. It is rendered as `todo('…')`, whose value is the string
@@ -39,6 +39,8 @@ export interface DraftDecl {
   /** The tensors this optional one stands in for (TensorDecl.insteadOf). */
   readonly insteadOf?: readonly string[];
   readonly init?: 'random' | 'ones' | 'zeros';
+  /** Kept from a --like plugin: the loader branch the tensor belongs to. */
+  readonly when?: TensorDecl['when'];
   /** Per dimension: every expression that gave the header's number (the chosen one first). */
   readonly matches?: readonly (readonly string[])[];
   /** Comment lines printed above the declaration. */

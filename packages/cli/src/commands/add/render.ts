@@ -26,6 +26,7 @@ function declText(decl: DraftDecl, names: CiteNames): { text: string; comment: r
   if (decl.optional !== undefined) fields.optional = decl.optional;
   if (decl.insteadOf !== undefined) fields.insteadOf = decl.insteadOf;
   if (decl.init !== undefined) fields.init = decl.init;
+  if (decl.when !== undefined) fields.when = decl.when;
   return { text: printInline(fields, names), comment: (decl.comment ?? []).flatMap((line) => wrap(line, 104)) };
 }
 

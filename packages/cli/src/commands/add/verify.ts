@@ -1,4 +1,4 @@
-import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, evalDim, layerDims, layerSelected, resolveModel } from '@arch-registry/core';
+import { type ArchPlugin, type ContractModel, type LayerSpec, type Metadata, type MetadataValue, conditionHolds, evalDim, layerDims, layerSelected, resolveModel } from '@arch-registry/core';
 import type { DraftDecl } from './draft.js';
 import { type HeaderModel, dimsAt, readHeaderModel } from './header-model.js';
 import { tryEval } from './dim-match.js';
@@ -63,9 +63,13 @@ export function verifyContract(plugin: ArchPlugin): string[] {
       }
     }
   };
-  for (const decl of plugin.tensors.global) if (decl.optional !== true) check(decl.name, decl.shape, '');
+  const keyValue = (name: string) => {
+    const value = metadata[`${plugin.name}.${name}`];
+    return typeof value === 'number' ? value : undefined;
+  };
+  for (const decl of plugin.tensors.global) if (decl.optional !== true && conditionHolds(decl.when, keyValue)) check(decl.name, decl.shape, '');
   for (const decl of plugin.tensors.perLayer) {
-    if (decl.optional === true) continue;
+    if (decl.optional === true || !conditionHolds(decl.when, keyValue)) continue;
     // Each layer that carries it: per-layer names (n_head(il)) give each its own widths.
     for (const layer of layers.filter((candidate) => layerSelected(decl.layers ?? 'all', candidate, lookup))) {
       const before = problems.length;
