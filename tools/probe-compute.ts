@@ -3,21 +3,24 @@
  * overrides), runs node-llama-cpp 3.21.1's no-allocation simulation at every point of a grid, and
  * prints the simulated context total, our KV (+ recurrent state), their difference (the compute
  * buffer as the simulation counts it), the runtime's own compute-buffer log line and our formula.
- *   npx tsx tools/probe-compute.ts <fixture> '<grid json>' ['<hparam overrides json>']
+ *   npx tsx tools/probe-compute.ts <fixture | contract:<arch>> '<grid json>' ['<hparam overrides json>']
  * grid: { "nCtx": [..], "nUbatch": [..], "nSeq": [..], "cache": ["f16",..], "fa": [true,false] }
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type CacheType, loadModel, plan } from '@arch-registry/core';
+import { type CacheType, archTable, isArchName, loadModel, plan } from '@arch-registry/core';
 import { toGgmlTypeKey } from '@arch-registry/node-llama-cpp';
 import { GgmlType, GgufInsights, LlamaLogLevel, getLlama, readGgufFileInfo } from 'node-llama-cpp';
 import { writeFixture } from '../test/fixtures/define-fixture.js';
 import { MODEL_FIXTURES } from '../test/fixtures/models/index.js';
 
 const [name = '', gridJson = '{}', overridesJson = '{}'] = process.argv.slice(2);
-const base = MODEL_FIXTURES.find((f) => f.name === name);
-if (base === undefined) throw new Error(`no fixture ${name}; one of ${MODEL_FIXTURES.map((f) => f.name).join(', ')}`);
+// `contract:<arch>` probes the arch plugin's contract model (a tiny config of the same shape).
+const contractArch = name.startsWith('contract:') ? name.slice('contract:'.length) : undefined;
+const contract = contractArch !== undefined && isArchName(contractArch) ? archTable[contractArch].contract : undefined;
+const base = contract !== undefined ? { name, arch: contractArch ?? '', source: 'contract model', hparams: contract.hparams, vocabSize: contract.vocabSize } : MODEL_FIXTURES.find((f) => f.name === name);
+if (base === undefined) throw new Error(`no fixture ${name}; one of ${MODEL_FIXTURES.map((f) => f.name).join(', ')} or contract:<arch>`);
 const grid = { nCtx: [4096], nUbatch: [512], nSeq: [1], cache: ['f16'] as CacheType[], fa: [true], ...(JSON.parse(gridJson) as object) };
 const overrides = JSON.parse(overridesJson) as Record<string, number>;
 const { vocabSize, ...hp } = overrides;

@@ -1,4 +1,5 @@
-import { planCompute, planContext } from '@arch-registry/core';
+import { archTable, planCompute, planContext } from '@arch-registry/core';
+import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, llama31_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
@@ -14,7 +15,7 @@ const A = (bytes: number) => Math.ceil(bytes / 32) * 32;
 /** Inputs every graph holds: tokens, positions, out_ids (i32; n = o here), k_idxs per cache. */
 const baseInputs = (n: number, caches: number) => 3 * A(4 * n) + caches * A(8 * n);
 
-const computeOf = (fixture: typeof llama31_8b, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number) => {
+const computeOf = (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number) => {
   const model = modelOf(fixture);
   return planCompute(model, { flashAttention }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
 };
@@ -103,5 +104,45 @@ describe('planCompute: the output phase', () => {
 describe('planCompute: estimates', () => {
   it('MLA without FA stays an estimate (how much of the chain stacks depends on the kq size)', () => {
     expect(computeOf(deepseekV3, false, 4096, 512, 1, 18432).accuracy).toBe('estimate');
+  });
+});
+
+/** An arch's contract model scaled up (n_embd 2048, 16 heads of 128, 4 KV heads, n_vocab 32000). */
+const scaled = (arch: 'starcoder' | 'bloom', nFf: number, headCountKv = 4) =>
+  defineFixture({
+    name: `contract:${arch}`,
+    arch,
+    source: 'contract model with overrides',
+    hparams: { ...archTable[arch].contract.hparams, embedding_length: 2048, feed_forward_length: nFf, 'attention.head_count': 16, 'attention.head_count_kv': headCountKv, block_count: 2 },
+    vocabSize: 32000,
+  });
+
+/**
+ * Shapes keyed on the plugin's tensor layout and RoPE type. Figures from
+ *   npx tsx tools/probe-compute.ts contract:<arch> '{"nCtx":[<n_ctx>],"fa":[<fa>]}' \
+ *     '{"embedding_length":2048,"feed_forward_length":<n_ff>,"attention.head_count":16,"attention.head_count_kv":<kv>,"vocabSize":32000,"block_count":2}'
+ */
+describe('planCompute: ungated FFN, fused QKV, no positions', () => {
+  const n = 512;
+  it('starcoder (no ffn_gate): up is activated in place, so the FFN peak holds 1·n_ff', () => {
+    const plan = computeOf(scaled('starcoder', 32768), true, 4096, n, 1, 32768);
+    expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n) + 2 * n * 4096 + 4 * n * (32768 + 4 * 2048));
+    expect(plan.bytes).toBe(88_094_720);
+  });
+
+  it('bloom (RoPE none, ALiBi): no inp_pos', () => {
+    const plan = computeOf(scaled('bloom', 32768), true, 4096, n, 1, 32768);
+    expect(plan.layerPhase).toBe(2 * A(4 * n) + 2 * A(8 * n) + 2 * n * 4096 + 4 * n * (32768 + 4 * 2048));
+    expect(plan.bytes).toBe(88_092_672);
+  });
+
+  it.each([
+    { kv: 16, sim: 318_777_344 },
+    { kv: 1, sim: 303_048_704 },
+  ])('starcoder (required attn_qkv), FA off, $kv KV heads: the K and V rows of qkv stay instead of Q', ({ kv, sim }) => {
+    const plan = computeOf(scaled('starcoder', 8192, kv), false, 8192, n, 1, 8192);
+    const vWidth = kv * 128;
+    expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n * vWidth) + 4 * n * 8192 + 4 * n * (16 * 8192 + 3 * 2048 + 16 * 128 + 2 * vWidth));
+    expect(plan.bytes).toBe(sim);
   });
 });

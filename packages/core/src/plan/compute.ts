@@ -42,22 +42,27 @@ interface CacheShape {
  * Closed forms of the CPU compute buffer (bytes; n = min(n_ctx, n_ubatch) tokens rounded up to a
  * multiple of n_seq, f32 = 4 bytes),
  * checked against the pinned runtime's own reserve (node-llama-cpp's no-allocation simulation):
- *   INPUTS = 2·A(4n) + A(4o)                         tokens, positions; out_ids (i32)
+ *   INPUTS = A(4n) + A(4n) + A(4o)                   tokens, positions (not without RoPE), out_ids (i32)
  *          + Σ caches A(8n)                          k_idxs (i64)
  *          + Σ caches with V A(8n·(FA ? 1 : V width)) v_idxs (a transposed V scatters every element)
  *          + Σ caches (FA ? 2 : 4)·n·cells           the KQ mask (F16 with FA, F32 without)
  *   OUT    = 4o·(n_vocab + n_embd) + 4n·n_embd + A(4n)   logits and the final norm (o = n_outputs, the
  *                                                    unrounded n), the last layer's input
- *   FFN    = INPUTS + 4n·(3·n_ff + 4·n_embd)         gate, up, their product; residual stream
+ *   FFN    = INPUTS + 4n·(G·n_ff + 4·n_embd)         gated (ffn_gate tensors): gate, up and their product,
+ *                                                    G = 3; ungated: up, activated in place, G = 1
  *   KQ     = FA ? 0 : 4n·n_head·cells                f32 kq of the widest cache (soft_max in place)
- *   ATTN   = INPUTS + KQ + 4n·(R·n_embd + n_head·(head_k + head_v))         (FA off, no MLA)
- *            Q and kqv; R residual-stream slots: 3 when a pre-attention norm leaves its output's
- *            slot behind, else 2. With FA the F16 mask is the only context-sized tensor and FFN wins.
+ *   ATTN   = INPUTS + KQ + 4n·(R·n_embd + n_head·head_v + Q)                 (FA off, no MLA)
+ *            kqv, and Q = n_head·head_k, or with a required fused attn_qkv the K and V rows of
+ *            qkv (n_head_kv·(head_k + head_v)); R residual-stream slots: 3 when a pre-attention norm
+ *            leaves its output's slot behind, else 2. With FA the F16 mask is the only
+ *            context-sized tensor and FFN wins.
  *   ATTN_MLA = INPUTS + KQ + 4n·(4·n_embd + n_head·(head_k_mla + head_k + kv_lora + head_v_mla))
  *            q, Qcur (absorbed q_nope ‖ q_pe, one K-cache row per head), the attention output
  *            (kv_lora per head) and its wv_b projection all stay allocated, FA on or off.
  * Not modelled: where ggml-alloc places the logits when the layers leave no hole that fits them,
  * and the Hadamard rotation of a quantized cache; both can lift the peak by a few n_embd rows.
+ * Unchecked shapes: a gate fused into ffn_up (phi3), parallel attention + FFN blocks, MoE FFN peaks
+ * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase).
  * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
  * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
@@ -76,18 +81,26 @@ export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flas
   if (model.memory === 'iswa') caches.push({ cells: context.swaCells ?? context.cellsPerStream, vWidth: headsKv * h.headDimVSwa });
 
   const vIdxs = (c: CacheShape) => (hasV ? align32(8 * n * (fa ? 1 : c.vWidth)) : 0);
-  const inputs = 2 * align32(4 * n) + align32(4 * nOutputs) + caches.reduce((sum, c) => sum + align32(8 * n) + vIdxs(c) + (fa ? 2 : 4) * n * c.cells, 0);
+  // Graphs without RoPE (ALiBi) never build inp_pos.
+  const positions = model.arch.rope.type.value === 'none' ? 0 : align32(4 * n);
+  const inputs = align32(4 * n) + positions + align32(4 * nOutputs) + caches.reduce((sum, c) => sum + align32(8 * n) + vIdxs(c) + (fa ? 2 : 4) * n * c.cells, 0);
   const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n);
-  const ffn = inputs + 4 * n * (3 * ffnWidth + 4 * h.nEmbd);
-  const preNorm = model.arch.tensors.perLayer.some((t) => t.name === 'blk.{i}.attn_norm.weight');
+  const perLayer = model.arch.tensors.perLayer;
+  // A gated FFN keeps gate, up and their product; an ungated one applies its activation in place on up.
+  const gated = perLayer.some((t) => /^blk\.\{i\}\.ffn_gate(_up)?(_exps)?\.weight$/.test(t.name));
+  const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
+  const preNorm = perLayer.some((t) => t.name === 'blk.{i}.attn_norm.weight');
   const residual = preNorm ? 3 : 2;
+  // A required fused attn_qkv makes Q, K and V views of one tensor: its K and V rows stay allocated instead of Q.
+  // (Where attn_qkv is optional the file decides; the separate-tensor layout is assumed.)
+  const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
   const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;
   const attention =
     h.mla !== null
       ? inputs + kq + 4 * n * (4 * h.nEmbd + heads * (h.mla.headDimKMla + h.headDimK + h.mla.kvLoraRank + h.mla.headDimVMla))
       : fa
         ? 0
-        : inputs + kq + 4 * n * (residual * h.nEmbd + heads * (h.headDimK + h.headDimV));
+        : inputs + kq + 4 * n * (residual * h.nEmbd + heads * h.headDimV + (fusedQkv ? headsKv * (h.headDimK + h.headDimV) : heads * h.headDimK));
   const layerPhase = Math.max(ffn, attention);
   // Without FA, how much of MLA's attention chain stacks depends on whether kq fills the holes.
   const closed = h.recurrent === null && (h.mla === null || fa);
