@@ -14,20 +14,49 @@ const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 /**
- * KV is compared exactly (cells, layers, MiB lines). Totals (KV + compute) are held to 2% where the
- * compute formula was fitted for the graph's shape (FA on, no MLA, no sinks, no recurrent state):
- * the target is 1%, which the 32k rows of exaone4-1.2b miss (listed in KNOWN_GAPS) while most rows
- * match to the byte; a quantized cache's Hadamard rotation adds
- * up to 4·n_embd·n_ubatch bytes at long contexts (llama 8B: 8 MiB, −0.3%). Elsewhere compute is an estimate (FA off uses a fitted per-token constant;
- * MLA and sinks graphs keep other tensors alive): those rows are printed and held to 40%, which
- * still catches a wrong KV term on the large contexts.
+ * KV is compared exactly (cells, layers, MiB lines). Totals (KV + compute) are held to 1% where the
+ * compute is a closed form (everything but recurrent graphs and MLA without FA): most of those rows
+ * match the simulation to the byte. ggml-alloc's placement can leave a hole the closed forms do not
+ * model: a quantized cache's Hadamard rotation shifts the FFN peak by n_ubatch·n_embd·4 bytes at
+ * some contexts (llama 8B q4_0 32k: 8 MiB, −0.56%), and where the output phase is the peak the
+ * logits can land above rows the layers leave allocated (exaone4-1.2b, gpt-oss-20b: KNOWN_GAPS).
+ * Estimated rows (MLA without FA) are printed and held to 40%, which still catches a wrong KV term.
  */
-const TOTAL_TOLERANCE = 0.02;
+const TOTAL_TOLERANCE = 0.01;
 const ESTIMATE_TOLERANCE = 0.4;
 
-/** Rows where the fitted compute formula is known to miss, with the measured gap; held to 5%. */
-const KNOWN_GAPS: readonly { fixture: string; nCtx: number; why: string }[] = [
-  { fixture: 'exaone4-1.2b', nCtx: 32768, why: 'the peak keeps 24 MiB (25,165,824 B) more alive than the formula models, whatever the cache type' },
+/** Rows where a closed form misses by more than 1% (fields left out match every row), with the measured gap; held to 5%. */
+const KNOWN_GAPS: readonly { fixture: string; nCtx?: number; nSeq?: number; flashAttention?: boolean; cacheTypes?: readonly string[]; why: string }[] = [
+  {
+    fixture: 'exaone4-1.2b',
+    nCtx: 32768,
+    flashAttention: true,
+    why: 'the output phase is the peak and the 200 MiB logits are placed above 16–24 MiB (16,789,504 B at 4 seq, 25,165,824 B at 1) the layers leave allocated',
+  },
+  {
+    fixture: 'exaone4-1.2b',
+    cacheTypes: ['q8_0', 'q4_0'],
+    why: 'the Hadamard rotation of Q/K/V (head dim 64) moves where the logits are placed: 4,194,304 B (1 seq) and 5,287,936 B (4 seq) above the formula at 4k',
+  },
+  {
+    fixture: 'exaone4-1.2b',
+    nCtx: 4096,
+    nSeq: 4,
+    flashAttention: false,
+    why: 'with 1024-cell streams the logits are placed above the F32 mask, the transposed-V indices and two n_embd rows: 12,591,104 B above the formula',
+  },
+  {
+    fixture: 'gpt-oss-20b',
+    flashAttention: true,
+    why: 'the 393 MiB logits are placed above 5.6–31 MiB the layers leave allocated (5,898,240 B at 32k × 1, 32,788,480 B at 32k × 4)',
+  },
+  {
+    fixture: 'gpt-oss-20b',
+    nCtx: 4096,
+    nSeq: 4,
+    flashAttention: false,
+    why: 'with 1024-cell streams the logits are placed above 31,469,568 B the layers leave allocated',
+  },
   {
     fixture: 'llama-4-scout-17b-16e',
     nCtx: 4096,
@@ -100,8 +129,15 @@ describe.each(MODEL_FIXTURES.map((fixture) => fixture.name))('%s: our plan again
       const total = p.kv.bytes + p.recurrentState.bytes + p.compute.bytes;
       const diff = (total - result.cpuRam) / result.cpuRam;
       const c = result.case;
-      const gap = KNOWN_GAPS.find((known) => known.fixture === name && known.nCtx === result.case.nCtx);
-      const exact = p.compute.accuracy === 'exact-for-dense-fa' && gap === undefined;
+      const gap = KNOWN_GAPS.find(
+        (known) =>
+          known.fixture === name &&
+          (known.nCtx ?? c.nCtx) === c.nCtx &&
+          (known.nSeq ?? c.nSeq) === c.nSeq &&
+          (known.flashAttention ?? c.flashAttention) === c.flashAttention &&
+          (known.cacheTypes?.includes(c.cacheType) ?? true),
+      );
+      const exact = p.compute.accuracy === 'closed-form' && gap === undefined;
       rows.push(`| ${name} | ${c.cacheType} ctx ${c.nCtx} × ${c.nSeq} seq, FA ${c.flashAttention ? 'on' : 'off'} | ${(p.kv.bytes / MiB).toFixed(2)} | ${result.report.caches.map((k) => (k.kMiB + k.vMiB).toFixed(2)).join(' + ') || '—'} | ${p.recurrentState.layers === 0 ? '—' : `${(sizeLineMib(p.recurrentState.rBytes) + sizeLineMib(p.recurrentState.sBytes)).toFixed(2)} / ${result.report.recurrent?.totalMiB.toFixed(2) ?? 'none'}`} | ${(total / MiB).toFixed(2)} | ${(result.cpuRam / MiB).toFixed(2)} | ${(diff * 100).toFixed(3)}%${gap !== undefined ? ' (known gap)' : exact ? '' : ' (compute estimated)'} |`);
       const tolerance = gap !== undefined ? KNOWN_GAP_TOLERANCE : exact ? TOTAL_TOLERANCE : ESTIMATE_TOLERANCE;
       expect(Math.abs(diff), `${JSON.stringify(c)}: ours ${total} B, simulation ${result.cpuRam} B`).toBeLessThanOrEqual(tolerance);

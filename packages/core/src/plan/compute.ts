@@ -8,9 +8,16 @@ export const COMPUTE_RULE = cite(
   'llama_context::sched_reserve',
   'the compute buffer is ggml-alloc’s peak over the prompt graph of min(n_ctx, n_ubatch) tokens with the full KV',
 );
+export const GRAPH_INPUTS_RULE = cite(
+  'src/llama-graph.cpp',
+  'build_attn_inp_kv_impl',
+  'per cache: k_idxs / v_idxs (i64; v_idxs holds one index per V element when V is transposed) and the KQ mask (F16 with FA, F32 without)',
+);
+export const MLA_RULE = cite('src/models/deepseek2.cpp', 'llama_model_deepseek2::graph', 'MLA absorbs wk_b into q (Qcur = q_nope_absorbed ‖ q_pe) and decompresses the attention output with wv_b (v_mla)');
+export const KQ_RULE = cite('src/llama-graph.cpp', 'llm_graph_context::build_attn_mha', 'without FA: kq = mul_mat(k, q) is f32 {n_kv, n_tokens, n_head}, soft_max runs in place, kqv {n_embd_head_v, n_tokens, n_head}');
 
-/** How a compute figure was obtained. */
-export type ComputeAccuracy = 'exact-for-dense-fa' | 'estimate';
+/** How a compute figure was obtained: a closed form checked against the runtime's reserve, or an estimate. */
+export type ComputeAccuracy = 'closed-form' | 'estimate';
 
 export interface ComputePlan {
   /** Peak of the output phase (final norm and logits). */
@@ -22,29 +29,80 @@ export interface ComputePlan {
   readonly accuracy: ComputeAccuracy;
 }
 
+/** ggml-alloc's tensor alignment on the CPU backend. */
 const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
 
+/** One KV cache the graph reads: its cells per stream and the V row width one layer stores. */
+interface CacheShape {
+  readonly cells: number;
+  readonly vWidth: number;
+}
+
 /**
- * Closed forms of the CPU compute buffer, fitted to and checked against the pinned runtime's own
- * reserve (node-llama-cpp's no-allocation simulation) for llama- and EXAONE-style graphs:
- *   OUT      = 4·n_ub·(n_vocab + 2·n_embd) + A(4·n_ub)
- *   LAYER_FA = 4·n_ub·(3·n_ff + 4·n_embd) + 2·n_ub·Σ cells + 3·A(4·n_ub) + 2·caches·A(8·n_ub)
- *   LAYER_NO_FA ≈ 4·n_ub·(n_head + 1)·cells_full + 4·n_ub·Σ other cells + 20·n_embd·n_ub
- * With FA the F16 mask is the only context-sized tensor; without FA the f32 KQ matrix is. A quantized
- * cache's Hadamard rotation (head dim % 64 == 0) moves the peak by up to n_ub·n_embd·4 bytes in
- * some contexts; that shift is not modelled.
+ * Closed forms of the CPU compute buffer (bytes; n = min(n_ctx, n_ubatch) tokens rounded up to a
+ * multiple of n_seq, f32 = 4 bytes),
+ * checked against the pinned runtime's own reserve (node-llama-cpp's no-allocation simulation):
+ *   INPUTS = A(4n) + A(4n) + A(4o)                   tokens, positions (not without RoPE), out_ids (i32)
+ *          + Σ caches A(8n)                          k_idxs (i64)
+ *          + Σ caches with V A(8n·(FA ? 1 : V width)) v_idxs (a transposed V scatters every element)
+ *          + Σ caches (FA ? 2 : 4)·n·cells           the KQ mask (F16 with FA, F32 without)
+ *   OUT    = 4o·(n_vocab + n_embd) + 4n·n_embd + A(4n)   logits and the final norm (o = n_outputs, the
+ *                                                    unrounded n), the last layer's input
+ *   FFN    = INPUTS + 4n·(G·n_ff + 4·n_embd)         gated (ffn_gate tensors): gate, up and their product,
+ *                                                    G = 3; ungated: up, activated in place, G = 1
+ *   KQ     = FA ? 0 : 4n·n_head·cells                f32 kq of the widest cache (soft_max in place)
+ *   ATTN   = INPUTS + KQ + 4n·(R·n_embd + n_head·head_v + Q)                 (FA off, no MLA)
+ *            kqv, and Q = n_head·head_k, or with a required fused attn_qkv the K and V rows of
+ *            qkv (n_head_kv·(head_k + head_v)); R residual-stream slots: 3 when a pre-attention norm
+ *            leaves its output's slot behind, else 2. With FA the F16 mask is the only
+ *            context-sized tensor and FFN wins.
+ *   ATTN_MLA = INPUTS + KQ + 4n·(4·n_embd + n_head·(head_k_mla + head_k + kv_lora + head_v_mla))
+ *            q, Qcur (absorbed q_nope ‖ q_pe, one K-cache row per head), the attention output
+ *            (kv_lora per head) and its wv_b projection all stay allocated, FA on or off.
+ * Not modelled: where ggml-alloc places the logits when the layers leave no hole that fits them,
+ * and the Hadamard rotation of a quantized cache; both can lift the peak by a few n_embd rows.
+ * Unchecked shapes: a gate fused into ffn_up (phi3), parallel attention + FFN blocks, MoE FFN peaks
+ * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase).
+ * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
+ * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
 export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flashAttention'>, context: ContextPlan, vocabSize: number, ffnWidth: number): ComputePlan {
   const h = model.hparams;
-  const nUb = Math.min(context.cellsPerStream * context.streams, context.nUbatch);
-  const caches = model.memory === 'iswa' ? [context.cellsPerStream, context.swaCells ?? context.cellsPerStream] : [context.cellsPerStream];
-  const allCells = caches.reduce((sum, cells) => sum + cells, 0);
-  const outputPhase = 4 * nUb * (vocabSize + 2 * h.nEmbd) + align32(4 * nUb);
+  const fa = decision.flashAttention;
+  // graph_reserve rounds the ubatch up to a multiple of n_seq_max (one equal split per sequence);
+  // the logits keep the unrounded n_outputs.
+  const nOutputs = Math.min(context.cellsPerStream * context.streams, context.nUbatch);
+  const n = Math.ceil(nOutputs / context.nSeq) * context.nSeq;
   const heads = Math.max(...h.headCount, 0);
-  const layerPhase = decision.flashAttention
-    ? 4 * nUb * (3 * ffnWidth + 4 * h.nEmbd) + 2 * nUb * allCells + 3 * align32(4 * nUb) + 2 * caches.length * align32(8 * nUb)
-    : 4 * nUb * (heads + 1) * context.cellsPerStream + 4 * nUb * (allCells - context.cellsPerStream) + 20 * h.nEmbd * nUb;
-  // The closed forms were checked to the byte only for this shape; sinks, MLA and recurrent graphs differ.
-  const denseFa = decision.flashAttention && model.hparams.mla === null && model.hparams.recurrent === null && !model.arch.attention.sinks.value;
-  return { outputPhase, layerPhase, bytes: Math.max(outputPhase, layerPhase), accuracy: denseFa ? 'exact-for-dense-fa' : 'estimate' };
+  const headsKv = Math.max(...h.headCountKv, 0);
+  // An MLA cache stores K only: V is a view of it, so there are no v_idxs.
+  const hasV = h.mla === null;
+  const caches: CacheShape[] = [{ cells: context.cellsPerStream, vWidth: headsKv * h.headDimV }];
+  if (model.memory === 'iswa') caches.push({ cells: context.swaCells ?? context.cellsPerStream, vWidth: headsKv * h.headDimVSwa });
+
+  const vIdxs = (c: CacheShape) => (hasV ? align32(8 * n * (fa ? 1 : c.vWidth)) : 0);
+  // Graphs without RoPE (ALiBi) never build inp_pos.
+  const positions = model.arch.rope.type.value === 'none' ? 0 : align32(4 * n);
+  const inputs = align32(4 * n) + positions + align32(4 * nOutputs) + caches.reduce((sum, c) => sum + align32(8 * n) + vIdxs(c) + (fa ? 2 : 4) * n * c.cells, 0);
+  const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n);
+  const perLayer = model.arch.tensors.perLayer;
+  // A gated FFN keeps gate, up and their product; an ungated one applies its activation in place on up.
+  const gated = perLayer.some((t) => /^blk\.\{i\}\.ffn_gate(_up)?(_exps)?\.weight$/.test(t.name));
+  const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
+  const preNorm = perLayer.some((t) => t.name === 'blk.{i}.attn_norm.weight');
+  const residual = preNorm ? 3 : 2;
+  // A required fused attn_qkv makes Q, K and V views of one tensor: its K and V rows stay allocated instead of Q.
+  // (Where attn_qkv is optional the file decides; the separate-tensor layout is assumed.)
+  const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
+  const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;
+  const attention =
+    h.mla !== null
+      ? inputs + kq + 4 * n * (4 * h.nEmbd + heads * (h.mla.headDimKMla + h.headDimK + h.mla.kvLoraRank + h.mla.headDimVMla))
+      : fa
+        ? 0
+        : inputs + kq + 4 * n * (residual * h.nEmbd + heads * h.headDimV + (fusedQkv ? headsKv * (h.headDimK + h.headDimV) : heads * h.headDimK));
+  const layerPhase = Math.max(ffn, attention);
+  // Without FA, how much of MLA's attention chain stacks depends on whether kq fills the holes.
+  const closed = h.recurrent === null && (h.mla === null || fa);
+  return { outputPhase, layerPhase, bytes: Math.max(outputPhase, layerPhase), accuracy: closed ? 'closed-form' : 'estimate' };
 }

@@ -1,0 +1,148 @@
+import { archTable, planCompute, planContext } from '@arch-registry/core';
+import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, llama31_8b } from '../fixtures/models/index.js';
+import { modelOf } from '../fixtures/resolve.js';
+
+/**
+ * The compute-buffer closed forms, term by term. Expected values are the formula's terms written
+ * out (A = ggml-alloc's 32-byte alignment, 4 bytes per f32); `sim` is the runtime's own figure for
+ * the same point, from node-llama-cpp 3.21.1's no-allocation simulation (context cpuRam minus the
+ * KV bytes it logs), printed by
+ *   npx tsx tools/probe-compute.ts <fixture> '{"nCtx":[<n_ctx>],"nUbatch":[<n_ubatch>],"nSeq":[<n_seq>],"fa":[<fa>]}'
+ */
+const A = (bytes: number) => Math.ceil(bytes / 32) * 32;
+/** Inputs every graph holds: tokens, positions, out_ids (i32; n = o here), k_idxs per cache. */
+const baseInputs = (n: number, caches: number) => 3 * A(4 * n) + caches * A(8 * n);
+
+const computeOf = (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number) => {
+  const model = modelOf(fixture);
+  return planCompute(model, { flashAttention }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
+};
+
+describe('planCompute: FA off, the kq peak', () => {
+  const n = 512;
+  it.each([
+    {
+      // pre-norm: 3 residual-stream slots; V transposed → v_idxs of n·n_embd_v_gqa i64; F32 mask
+      name: 'llama-3.1-8b (pre-norm)',
+      fixture: llama31_8b,
+      ffn: 14336,
+      expected: baseInputs(n, 1) + A(8 * n * 8 * 128) + 4 * n * 8192 + 4 * n * (32 * 8192 + 3 * 4096 + 32 * (128 + 128)),
+      sim: 599_795_712,
+    },
+    {
+      // post-norm (no attn_norm): 2 residual slots; an SWA cache of pad256(4096 + 512) = 4608 cells
+      name: 'exaone4-32b (post-norm, iswa)',
+      fixture: exaone4_32b,
+      ffn: 27392,
+      expected: baseInputs(n, 2) + 2 * A(8 * n * 8 * 128) + 4 * n * (8192 + 4608) + 4 * n * (40 * 8192 + 2 * 5120 + 40 * (128 + 128)),
+      sim: 747_649_024,
+    },
+    {
+      name: 'exaone4-1.2b (post-norm, head dim 64)',
+      fixture: exaone4_1_2b,
+      ffn: 4096,
+      expected: baseInputs(n, 1) + A(8 * n * 8 * 64) + 4 * n * 8192 + 4 * n * (32 * 8192 + 2 * 2048 + 32 * (64 + 64)),
+      sim: 572_532_736,
+    },
+    {
+      // pre-norm with sandwich norms; window 1024 → pad256(1024 + 512) = 1536 SWA cells, 16 KV heads
+      name: 'gemma-3-27b (pre-norm, iswa)',
+      fixture: gemma3_27b,
+      ffn: 21504,
+      expected: baseInputs(n, 2) + 2 * A(8 * n * 16 * 128) + 4 * n * (8192 + 1536) + 4 * n * (32 * 8192 + 3 * 5376 + 32 * (128 + 128)),
+      sim: 623_392_768,
+    },
+  ])('$name at n_ctx 8192, n_ubatch 512', ({ fixture, ffn, expected, sim }) => {
+    const plan = computeOf(fixture, false, 8192, n, 1, ffn);
+    expect(plan.layerPhase).toBe(expected);
+    expect(plan.bytes).toBe(sim);
+    expect(plan.accuracy).toBe('closed-form');
+  });
+});
+
+describe('planCompute: FA on', () => {
+  it('exaone4-32b at n_ctx 32768: the FFN peak over F16 masks of both caches', () => {
+    const n = 512;
+    const plan = computeOf(exaone4_32b, true, 32768, n, 1, 27392);
+    // inputs (v_idxs one i64 per token with FA) + gate, up, their product (3·n_ff) and 4 n_embd rows
+    const expected = baseInputs(n, 2) + 2 * A(8 * n) + 2 * n * (32768 + 4608) + 4 * n * (3 * 27392 + 4 * 5120);
+    expect(plan.layerPhase).toBe(expected);
+    expect(plan.bytes).toBe(248_535_040);
+  });
+
+  it('deepseek-v3 (MLA) at n_ctx 4096: q, Qcur, the attention output and its wv_b projection stack', () => {
+    const n = 512;
+    const plan = computeOf(deepseekV3, true, 4096, n, 1, 18432);
+    // no v_idxs (V is a view of the K-only cache); per head: head_k_mla 192 + K row 576 + kv_lora 512 + head_v_mla 128
+    const expected = baseInputs(n, 1) + 2 * n * 4096 + 4 * n * (4 * 7168 + 128 * (192 + 576 + 512 + 128));
+    expect(plan.layerPhase).toBe(expected);
+    expect(plan.bytes).toBe(432_023_552);
+    expect(plan.accuracy).toBe('closed-form');
+  });
+
+  it('rounds the reserved ubatch up to a multiple of n_seq (deepseek-v3, n_ubatch 128, 3 sequences → 129 tokens)', () => {
+    const plan = computeOf(deepseekV3, true, 2048, 128, 3, 18432);
+    const n = 129;
+    // cells per stream pad256(2048 / 3) = 768; out_ids keeps the 128 unrounded outputs
+    const expected = 2 * A(4 * n) + A(4 * 128) + A(8 * n) + 2 * n * 768 + 4 * n * (4 * 7168 + 128 * (192 + 576 + 512 + 128));
+    expect(plan.layerPhase).toBe(expected);
+    expect(plan.bytes).toBe(107_991_136);
+  });
+});
+
+describe('planCompute: the output phase', () => {
+  it('llama-3.1-8b at n_ctx 32768 with FA: logits, the final norm and the last layer input', () => {
+    const n = 512;
+    const plan = computeOf(llama31_8b, true, 32768, n, 1, 14336);
+    expect(plan.outputPhase).toBe(4 * n * (128256 + 4096) + 4 * n * 4096 + A(4 * n));
+    expect(plan.bytes).toBe(279_447_552);
+  });
+});
+
+describe('planCompute: estimates', () => {
+  it('MLA without FA stays an estimate (how much of the chain stacks depends on the kq size)', () => {
+    expect(computeOf(deepseekV3, false, 4096, 512, 1, 18432).accuracy).toBe('estimate');
+  });
+});
+
+/** An arch's contract model scaled up (n_embd 2048, 16 heads of 128, 4 KV heads, n_vocab 32000). */
+const scaled = (arch: 'starcoder' | 'bloom', nFf: number, headCountKv = 4) =>
+  defineFixture({
+    name: `contract:${arch}`,
+    arch,
+    source: 'contract model with overrides',
+    hparams: { ...archTable[arch].contract.hparams, embedding_length: 2048, feed_forward_length: nFf, 'attention.head_count': 16, 'attention.head_count_kv': headCountKv, block_count: 2 },
+    vocabSize: 32000,
+  });
+
+/**
+ * Shapes keyed on the plugin's tensor layout and RoPE type. Figures from
+ *   npx tsx tools/probe-compute.ts contract:<arch> '{"nCtx":[<n_ctx>],"fa":[<fa>]}' \
+ *     '{"embedding_length":2048,"feed_forward_length":<n_ff>,"attention.head_count":16,"attention.head_count_kv":<kv>,"vocabSize":32000,"block_count":2}'
+ */
+describe('planCompute: ungated FFN, fused QKV, no positions', () => {
+  const n = 512;
+  it('starcoder (no ffn_gate): up is activated in place, so the FFN peak holds 1·n_ff', () => {
+    const plan = computeOf(scaled('starcoder', 32768), true, 4096, n, 1, 32768);
+    expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n) + 2 * n * 4096 + 4 * n * (32768 + 4 * 2048));
+    expect(plan.bytes).toBe(88_094_720);
+  });
+
+  it('bloom (RoPE none, ALiBi): no inp_pos', () => {
+    const plan = computeOf(scaled('bloom', 32768), true, 4096, n, 1, 32768);
+    expect(plan.layerPhase).toBe(2 * A(4 * n) + 2 * A(8 * n) + 2 * n * 4096 + 4 * n * (32768 + 4 * 2048));
+    expect(plan.bytes).toBe(88_092_672);
+  });
+
+  it.each([
+    { kv: 16, sim: 318_777_344 },
+    { kv: 1, sim: 303_048_704 },
+  ])('starcoder (required attn_qkv), FA off, $kv KV heads: the K and V rows of qkv stay instead of Q', ({ kv, sim }) => {
+    const plan = computeOf(scaled('starcoder', 8192, kv), false, 8192, n, 1, 8192);
+    const vWidth = kv * 128;
+    expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n * vWidth) + 4 * n * 8192 + 4 * n * (16 * 8192 + 3 * 2048 + 16 * 128 + 2 * vWidth));
+    expect(plan.bytes).toBe(sim);
+  });
+});
