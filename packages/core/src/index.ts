@@ -3,6 +3,7 @@ export * from './ggml/cache-types.js';
 export * from './ggml/types.js';
 export * from './model/errors.js';
 export * from './model/metadata.js';
+export * from './model/contract-metadata.js';
 export * from './model/hparams.js';
 export * from './model/layers.js';
 export * from './model/resolve-model.js';

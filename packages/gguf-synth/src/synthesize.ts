@@ -1,12 +1,11 @@
 import {
   type ArchPlugin,
   type ContractValue,
-  type Metadata,
-  type MetadataValue,
   type ResolvedModel,
   type TensorDecl,
   type LayerSpec,
   conditionHolds,
+  hparamsMetadata,
   evalDim,
   layerDims,
   layerSelected,
@@ -60,10 +59,6 @@ function toGguf(value: ContractValue): GgufValue {
   return { type: 'f32', value: (value as { f32: number }).f32 };
 }
 
-function toPlain(value: GgufValue): MetadataValue {
-  return value.type === 'array' ? ((value.value as readonly unknown[]).map((item) => item as MetadataValue) as MetadataValue) : (value.value as MetadataValue);
-}
-
 /** Small deterministic hash so each tensor gets its own seed. */
 function hash(text: string): number {
   let h = 2166136261;
@@ -97,9 +92,8 @@ export function planSynthesis(plugin: ArchPlugin, mode: SynthMode, options: Synt
     ...Object.entries(hparams).map(([key, value]): [string, GgufValue] => [`${plugin.name}.${key}`, toGguf(value)]),
     ...spmVocabMetadata(vocabSize),
   ];
-  const record: Record<string, MetadataValue> = {};
-  for (const [key, value] of metadata) record[key] = toPlain(value);
-  const model = resolveModel(record as Metadata, { [plugin.name]: plugin });
+  const record = hparamsMetadata(plugin.name, hparams);
+  const model = resolveModel(record, { [plugin.name]: plugin });
   const h = model.hparams;
   const key = (name: string) => record[`${plugin.name}.${name}`];
   const numberAt = (name: string): number | undefined => {

@@ -1,4 +1,4 @@
-import { ARCH_NAMES, BACKEND_NAMES, archTable, getBackend, resolveAttention, resolveModel, type ArchPlugin, type BackendName, type Metadata, type MetadataValue } from '@arch-registry/core';
+import { ARCH_NAMES, BACKEND_NAMES, archTable, getBackend, hparamsMetadata, resolveAttention, resolveModel, type ArchPlugin, type BackendName } from '@arch-registry/core';
 import type { Command } from '../../command.js';
 import { renderTable } from '../../table.js';
 
@@ -10,17 +10,8 @@ interface ArchRow {
   readonly backends: Readonly<Record<BackendName, { flashAttention: boolean; q8_0: boolean }>>;
 }
 
-/** The contract model's metadata, as a record core can resolve without a file. */
-function contractMetadata(plugin: ArchPlugin): Metadata {
-  const record: Record<string, MetadataValue> = { 'general.architecture': plugin.name };
-  for (const [key, value] of Object.entries(plugin.contract.hparams)) {
-    record[`${plugin.name}.${key}`] = typeof value === 'object' && !Array.isArray(value) ? (value as { f32: number }).f32 : (value as MetadataValue);
-  }
-  return record;
-}
-
 function describe(plugin: ArchPlugin): ArchRow {
-  const model = resolveModel(contractMetadata(plugin), { [plugin.name]: plugin });
+  const model = resolveModel(hparamsMetadata(plugin.name, plugin.contract.hparams), { [plugin.name]: plugin });
   const backends = Object.fromEntries(
     BACKEND_NAMES.map((name) => {
       const backend = getBackend(name);
