@@ -108,7 +108,7 @@ describe('planCompute: estimates', () => {
 });
 
 /** An arch's contract model scaled up (n_embd 2048, 16 heads of 128, 4 KV heads, n_vocab 32000). */
-const scaled = (arch: 'starcoder' | 'bloom', nFf: number, headCountKv = 4) =>
+const scaled = (arch: 'starcoder' | 'bloom' | 'phi3', nFf: number, headCountKv = 4) =>
   defineFixture({
     name: `contract:${arch}`,
     arch,
@@ -143,6 +143,27 @@ describe('planCompute: ungated FFN, fused QKV, no positions', () => {
     const plan = computeOf(scaled('starcoder', 8192, kv), false, 8192, n, 1, 8192);
     const vWidth = kv * 128;
     expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n * vWidth) + 4 * n * 8192 + 4 * n * (16 * 8192 + 3 * 2048 + 16 * 128 + 2 * vWidth));
+    expect(plan.bytes).toBe(sim);
+  });
+});
+
+/**
+ * phi3's fused attn_qkv with RoPE straight on the Q and K views: the ropes write fresh tensors, qkv dies
+ * once K and V are stored, and only the 3 residual-stream slots stand under kq. Figures from
+ *   npx tsx tools/probe-compute.ts contract:phi3 '{"nCtx":[<n_ctx>],"nUbatch":[<n>],"nSeq":[<n_seq>],"fa":[false]}' \
+ *     '{"embedding_length":2048,"feed_forward_length":8192,"attention.head_count":16,"attention.head_count_kv":<kv>,"vocabSize":32000,"block_count":2}'
+ */
+describe('planCompute: fused QKV under RoPE (phi3), FA off', () => {
+  it.each([
+    { kv: 4, nCtx: 8192, n: 512, nSeq: 1, sim: 299_902_976 },
+    { kv: 16, nCtx: 8192, n: 512, nSeq: 1, sim: 306_194_432 },
+    { kv: 4, nCtx: 8192, n: 384, nSeq: 1, sim: 224_927_232 },
+  ])('$kv KV heads, ctx $nCtx, ubatch $n, $nSeq seq: no qkv or kqv slot above kq', ({ kv, nCtx, n, nSeq, sim }) => {
+    const plan = computeOf(scaled('phi3', 8192, kv), false, nCtx, n, nSeq, 8192);
+    const cells = nCtx / nSeq;
+    // tokens, positions, out_ids; k_idxs; v_idxs of n·(kv·128) i64 (transposed V); F32 mask; kq of 16 heads; 3 n_embd slots
+    const expected = 3 * A(4 * n) + A(8 * n) + A(8 * n * kv * 128) + 4 * n * cells + 4 * n * 16 * cells + 4 * n * 3 * 2048;
+    expect(plan.layerPhase).toBe(expected);
     expect(plan.bytes).toBe(sim);
   });
 });
