@@ -71,7 +71,8 @@ interface CacheShape {
  * +24, +24 MiB at 4k, 8k, 12k, 16k, 24k, 32k), reproduced exactly only by replaying the whole graph
  * through ggml-alloc. Also not modelled: the Hadamard rotation of a quantized cache.
  * Unchecked shapes: a gate fused into ffn_up (phi3), parallel attention + FFN blocks, MoE FFN peaks
- * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase).
+ * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase: llama4 Scout's
+ * 48 layers peak at 106–115 MiB against 414.6 MiB of output phase, and the FFN term overshoots them).
  * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
  * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
