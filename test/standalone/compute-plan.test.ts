@@ -3,6 +3,7 @@ import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js'
 import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, llama31_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
+import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 
 /**
  * The compute-buffer closed forms, term by term. Expected values are the formula's terms written
@@ -108,7 +109,7 @@ describe('planCompute: estimates', () => {
 });
 
 /** An arch's contract model scaled up (n_embd 2048, 16 heads of 128, 4 KV heads, n_vocab 32000). */
-const scaled = (arch: 'starcoder' | 'bloom', nFf: number, headCountKv = 4) =>
+const scaled = (arch: 'starcoder' | 'bloom' | 'phi3', nFf: number, headCountKv = 4) =>
   defineFixture({
     name: `contract:${arch}`,
     arch,
@@ -144,5 +145,108 @@ describe('planCompute: ungated FFN, fused QKV, no positions', () => {
     const vWidth = kv * 128;
     expect(plan.layerPhase).toBe(baseInputs(n, 1) + A(8 * n * vWidth) + 4 * n * 8192 + 4 * n * (16 * 8192 + 3 * 2048 + 16 * 128 + 2 * vWidth));
     expect(plan.bytes).toBe(sim);
+  });
+});
+
+/**
+ * phi3's fused attn_qkv with RoPE straight on the Q and K views: the ropes write fresh tensors, qkv dies
+ * once K and V are stored, and only the 3 residual-stream slots stand under kq. Figures from
+ *   npx tsx tools/probe-compute.ts contract:phi3 '{"nCtx":[<n_ctx>],"nUbatch":[<n>],"nSeq":[<n_seq>],"fa":[false]}' \
+ *     '{"embedding_length":2048,"feed_forward_length":8192,"attention.head_count":16,"attention.head_count_kv":<kv>,"vocabSize":32000,"block_count":2}'
+ */
+describe('planCompute: fused QKV under RoPE (phi3), FA off', () => {
+  it.each([
+    { kv: 4, nCtx: 8192, n: 512, nSeq: 1, sim: 299_902_976 },
+    { kv: 16, nCtx: 8192, n: 512, nSeq: 1, sim: 306_194_432 },
+    { kv: 4, nCtx: 8192, n: 384, nSeq: 1, sim: 224_927_232 },
+  ])('$kv KV heads, ctx $nCtx, ubatch $n, $nSeq seq: no qkv or kqv slot above kq', ({ kv, nCtx, n, nSeq, sim }) => {
+    const plan = computeOf(scaled('phi3', 8192, kv), false, nCtx, n, nSeq, 8192);
+    const cells = nCtx / nSeq;
+    // tokens, positions, out_ids; k_idxs; v_idxs of n·(kv·128) i64 (transposed V); F32 mask; kq of 16 heads; 3 n_embd slots
+    const expected = 3 * A(4 * n) + A(8 * n) + A(8 * n * kv * 128) + 4 * n * cells + 4 * n * 16 * cells + 4 * n * 3 * 2048;
+    expect(plan.layerPhase).toBe(expected);
+    expect(plan.bytes).toBe(sim);
+  });
+});
+
+/**
+ * ggml-alloc replayed over exaone4's graph (2 layers, FA, f16 cache, n_embd 2048, 32 heads of 64,
+ * 8 KV heads, n_ff 4096, n_vocab 102400, 512 tokens) as the sched debug dump lists it
+ * (GGML_SCHED_DEBUG=2 PROBE_LOG=1 npx tsx tools/probe-compute.ts exaone4-1.2b '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>]}' '{"block_count":2}').
+ * The logits go right above the final norm, wherever best fit left the last ffn_out, so the peak is
+ * non-monotone in the mask size; `sim` is the runtime's compute buffer for that point.
+ */
+const exaoneGraph = (cellsPerStream: number): AllocGraph => {
+  const T = 512;
+  const E = 2048;
+  const q = 4 * T * 32 * 64;
+  const kv = 4 * T * 8 * 64;
+  const row = 4 * T * E;
+  const ffn = 4 * T * 4096;
+  const nodes: AllocTensor[] = [];
+  const op = (name: string, bytes: number, srcs: string[], extra: Partial<AllocTensor> = {}) => {
+    nodes.push({ name, bytes, srcs, ...extra });
+    return name;
+  };
+  const view = (name: string, of: string, src = of) => op(name, 0, [src], { viewOf: of });
+  const inplace = { inplace: true };
+  const leafs: AllocTensor[] = [
+    { name: 'inp_tokens', bytes: 4 * T },
+    // build_inp_embd's vector input: ggml_build_forward_select adds it with no consumer, so it is never freed
+    { name: 'inp_embd', bytes: row },
+    { name: 'inp_pos', bytes: 4 * T },
+    { name: 'k_idxs', bytes: 8 * T },
+    { name: 'v_idxs', bytes: 8 * T },
+    { name: 'kq_mask', bytes: 2 * cellsPerStream * T },
+    { name: 'out_ids', bytes: 4 * T },
+    { name: 'cache', bytes: 0, external: true },
+  ];
+  let x = op('embd', row, ['inp_tokens']);
+  for (let il = 0; il < 2; il++) {
+    const last = il === 1;
+    // build_attn expands Q, then V, then K; Q/K are normed on reshaped views (no in-place through a view)
+    const qc = op(`Qcur${il}`, q, [x]);
+    const qr = op(`Qrope${il}`, q, [op(`Qnormed${il}`, q, [op(`Qnorm${il}`, q, [view(`Qview${il}`, qc)])], inplace), 'inp_pos'], inplace);
+    const vc = op(`Vcur${il}`, kv, [x]);
+    const vv = view(`Vview${il}`, vc);
+    const kc = op(`Kcur${il}`, kv, [x]);
+    const kr = op(`Krope${il}`, kv, [op(`Knormed${il}`, kv, [op(`Knorm${il}`, kv, [view(`Kview${il}`, kc)])], inplace), 'inp_pos'], inplace);
+    op(`setK${il}`, 0, [view(`Kset${il}`, kr), 'k_idxs'], { viewOf: 'cache' });
+    op(`setV${il}`, 0, [view(`Vset${il}`, vc, vv), 'v_idxs'], { viewOf: 'cache' });
+    const fa = op(`fa${il}`, q, [view(`Qperm${il}`, qr), 'kq_mask']);
+    let cur = op(`attn_out${il}`, row, [view(`kqv_out${il}`, fa)]);
+    let residual = x;
+    if (last) cur = op(`attn_rows${il}`, row, [cur, 'out_ids']);
+    cur = op(`attn_post_norm${il}`, row, [op(`pnorm${il}`, row, [cur], inplace)], inplace);
+    if (last) residual = op(`residual_rows${il}`, row, [x, 'out_ids']);
+    const ffnInp = op(`ffn_inp${il}`, row, [cur, residual], inplace);
+    const glu = op(`swiglu${il}`, ffn, [op(`gate${il}`, ffn, [ffnInp]), op(`up${il}`, ffn, [ffnInp])]);
+    const out = op(`ffn_post_norm${il}`, row, [op(`fnorm${il}`, row, [op(`ffn_out${il}`, row, [glu])], inplace)], inplace);
+    x = op(`l_out${il}`, row, [out, ffnInp], inplace);
+  }
+  const norm = op('result_norm', row, [op('norm', row, [x], inplace)], { inplace: true, output: true });
+  op('result_output', 4 * T * 102400, [norm], { output: true });
+  return { leafs, nodes };
+};
+
+describe('simulateAlloc: ggml-alloc over a whole graph (where the logits land)', () => {
+  it.each([
+    { nCtx: 4096, nSeq: 1, sim: 218_105_856 },
+    { nCtx: 8192, nSeq: 1, sim: 234_895_360 },
+    { nCtx: 12288, nSeq: 1, sim: 218_105_856 },
+    { nCtx: 16384, nSeq: 1, sim: 218_105_856 },
+    { nCtx: 24576, nSeq: 1, sim: 243_271_680 },
+    { nCtx: 32768, nSeq: 1, sim: 243_271_680 },
+    { nCtx: 32768, nSeq: 2, sim: 218_105_856 },
+    { nCtx: 32768, nSeq: 4, sim: 234_895_360 },
+    { nCtx: 20480, nSeq: 2, sim: 236_992_512 },
+    { nCtx: 20480, nSeq: 4, sim: 218_105_856 },
+  ])('exaone4 × 2 layers, ctx $nCtx × $nSeq seq', ({ nCtx, nSeq, sim }) => {
+    expect(simulateAlloc(exaoneGraph(nCtx / nSeq))).toBe(sim);
+  });
+
+  it('without the never-freed inp_embd leaf the logits start at 28 MiB instead of 32 (228 MiB, not the runtime’s 232.00)', () => {
+    const graph = exaoneGraph(32768);
+    expect(simulateAlloc({ ...graph, leafs: graph.leafs.filter((l) => l.name !== 'inp_embd') })).toBe(28 * 2 ** 20 + 4 * 512 * 102400);
   });
 });

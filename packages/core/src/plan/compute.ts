@@ -47,7 +47,9 @@ interface CacheShape {
  *          + Σ caches with V A(8n·(FA ? 1 : V width)) v_idxs (a transposed V scatters every element)
  *          + Σ caches (FA ? 2 : 4)·n·cells           the KQ mask (F16 with FA, F32 without)
  *   OUT    = 4o·(n_vocab + n_embd) + 4n·n_embd + A(4n)   logits and the final norm (o = n_outputs, the
- *                                                    unrounded n), the last layer's input
+ *                                                    unrounded n), and inp_embd: build_inp_embd's vector-input
+ *                                                    leaf, which ggml_build_forward_select puts in the graph
+ *                                                    with no consumer, so ggml-alloc never frees it
  *   FFN    = INPUTS + 4n·(G·n_ff + 4·n_embd)         gated (ffn_gate tensors): gate, up and their product,
  *                                                    G = 3; ungated: up, activated in place, G = 1
  *   KQ     = FA ? 0 : 4n·n_head·cells                f32 kq of the widest cache (soft_max in place)
@@ -56,13 +58,21 @@ interface CacheShape {
  *            qkv (n_head_kv·(head_k + head_v)); R residual-stream slots: 3 when a pre-attention norm
  *            leaves its output's slot behind, else 2. With FA the F16 mask is the only
  *            context-sized tensor and FFN wins.
+ *   ATTN_ROPED_QKV = INPUTS + KQ + 4n·R·n_embd     (FA off) a required fused attn_qkv whose Q and K views
+ *            RoPE copies out directly (phi3: no Q/K norm, no learned position_embd): qkv, its views
+ *            and kqv all fit below kq, only the R slots stand under it.
  *   ATTN_MLA = INPUTS + KQ + 4n·(4·n_embd + n_head·(head_k_mla + head_k + kv_lora + head_v_mla))
  *            q, Qcur (absorbed q_nope ‖ q_pe, one K-cache row per head), the attention output
  *            (kv_lora per head) and its wv_b projection all stay allocated, FA on or off.
- * Not modelled: where ggml-alloc places the logits when the layers leave no hole that fits them,
- * and the Hadamard rotation of a quantized cache; both can lift the peak by a few n_embd rows.
+ * Not modelled: where ggml-alloc places the logits. They go to the start of the last free block,
+ * i.e. right above the highest tensor still allocated: the final norm, in place on the last layer's
+ * ffn_out, which best-fit drops into whatever hole the freed mask and activations left. That address
+ * is a fragmentation outcome, non-monotone in n_ctx (exaone4, 2 layers, FA, 1 seq: +0, +16, +0, +0,
+ * +24, +24 MiB at 4k, 8k, 12k, 16k, 24k, 32k), reproduced exactly only by replaying the whole graph
+ * through ggml-alloc. Also not modelled: the Hadamard rotation of a quantized cache.
  * Unchecked shapes: a gate fused into ffn_up (phi3), parallel attention + FFN blocks, MoE FFN peaks
- * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase).
+ * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase: llama4 Scout's
+ * 48 layers peak at 106–115 MiB against 414.6 MiB of output phase, and the FFN term overshoots them).
  * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
  * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
@@ -94,13 +104,19 @@ export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flas
   // A required fused attn_qkv makes Q, K and V views of one tensor: its K and V rows stay allocated instead of Q.
   // (Where attn_qkv is optional the file decides; the separate-tensor layout is assumed.)
   const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
+  // RoPE on the Q and K views of a fused qkv (no Q/K norm first, no learned position table instead)
+  // writes fresh tensors, so qkv dies once K and V are stored and neither it nor kqv adds a slot above kq.
+  const ropedFromQkv =
+    fusedQkv && model.arch.rope.type.value !== 'none' && !model.arch.attention.qkNorm.value && !model.arch.tensors.global.some((t) => t.name === 'position_embd.weight');
   const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;
   const attention =
     h.mla !== null
       ? inputs + kq + 4 * n * (4 * h.nEmbd + heads * (h.mla.headDimKMla + h.headDimK + h.mla.kvLoraRank + h.mla.headDimVMla))
       : fa
         ? 0
-        : inputs + kq + 4 * n * (residual * h.nEmbd + heads * h.headDimV + (fusedQkv ? headsKv * (h.headDimK + h.headDimV) : heads * h.headDimK));
+        : ropedFromQkv
+          ? inputs + kq + 4 * n * residual * h.nEmbd
+          : inputs + kq + 4 * n * (residual * h.nEmbd + heads * h.headDimV + (fusedQkv ? headsKv * (h.headDimK + h.headDimV) : heads * h.headDimK));
   const layerPhase = Math.max(ffn, attention);
   // Without FA, how much of MLA's attention chain stacks depends on whether kq fills the holes.
   const closed = h.recurrent === null && (h.mla === null || fa);
