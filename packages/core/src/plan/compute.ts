@@ -32,12 +32,6 @@ export interface ComputePlan {
 /** ggml-alloc's tensor alignment on the CPU backend. */
 const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
 
-/** One KV cache the graph reads: its cells per stream and the V row width one layer stores. */
-interface CacheShape {
-  readonly cells: number;
-  readonly vWidth: number;
-}
-
 /**
  * Closed forms of the CPU compute buffer (bytes; n = min(n_ctx, n_ubatch) tokens rounded up to a
  * multiple of n_seq, f32 = 4 bytes),
@@ -76,6 +70,44 @@ interface CacheShape {
  * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
  * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
+/** What the graph's shape takes from the plugin and the hparams: fixed per model, so computed once. */
+interface GraphShape {
+  readonly heads: number;
+  readonly headsKv: number;
+  readonly hasRope: boolean;
+  /** A gated FFN keeps gate, up and their product; an ungated one applies its activation in place on up. */
+  readonly gated: boolean;
+  readonly preNorm: boolean;
+  /** A required fused attn_qkv makes Q, K and V views of one tensor (where it is optional the separate layout is assumed). */
+  readonly fusedQkv: boolean;
+  /**
+   * RoPE on the Q and K views of a fused qkv (no Q/K norm first, no learned position table instead)
+   * writes fresh tensors, so qkv dies once K and V are stored and neither it nor kqv adds a slot above kq.
+   */
+  readonly ropedFromQkv: boolean;
+}
+
+const shapes = new WeakMap<object, GraphShape>();
+
+function graphShape(model: ResolvedModel): GraphShape {
+  const cached = shapes.get(model.hparams);
+  if (cached !== undefined) return cached;
+  const perLayer = model.arch.tensors.perLayer;
+  const hasRope = model.arch.rope.type.value !== 'none';
+  const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
+  const shape: GraphShape = {
+    heads: Math.max(...model.hparams.headCount, 0),
+    headsKv: Math.max(...model.hparams.headCountKv, 0),
+    hasRope,
+    gated: perLayer.some((t) => /^blk\.\{i\}\.ffn_gate(_up)?(_exps)?\.weight$/.test(t.name)),
+    preNorm: perLayer.some((t) => t.name === 'blk.{i}.attn_norm.weight'),
+    fusedQkv,
+    ropedFromQkv: fusedQkv && hasRope && !model.arch.attention.qkNorm.value && !model.arch.tensors.global.some((t) => t.name === 'position_embd.weight'),
+  };
+  shapes.set(model.hparams, shape);
+  return shape;
+}
+
 export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flashAttention'>, context: ContextPlan, vocabSize: number, ffnWidth: number): ComputePlan {
   const h = model.hparams;
   const fa = decision.flashAttention;
@@ -83,31 +115,18 @@ export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flas
   // the logits keep the unrounded n_outputs.
   const nOutputs = Math.min(context.cellsPerStream * context.streams, context.nUbatch);
   const n = Math.ceil(nOutputs / context.nSeq) * context.nSeq;
-  const heads = Math.max(...h.headCount, 0);
-  const headsKv = Math.max(...h.headCountKv, 0);
+  const { heads, headsKv, hasRope, gated, preNorm, fusedQkv, ropedFromQkv } = graphShape(model);
   // An MLA cache stores K only: V is a view of it, so there are no v_idxs.
   const hasV = h.mla === null;
-  const caches: CacheShape[] = [{ cells: context.cellsPerStream, vWidth: headsKv * h.headDimV }];
-  if (model.memory === 'iswa') caches.push({ cells: context.swaCells ?? context.cellsPerStream, vWidth: headsKv * h.headDimVSwa });
-
-  const vIdxs = (c: CacheShape) => (hasV ? align32(8 * n * (fa ? 1 : c.vWidth)) : 0);
-  // Graphs without RoPE (ALiBi) never build inp_pos.
-  const positions = model.arch.rope.type.value === 'none' ? 0 : align32(4 * n);
-  const inputs = align32(4 * n) + positions + align32(4 * nOutputs) + caches.reduce((sum, c) => sum + align32(8 * n) + vIdxs(c) + (fa ? 2 : 4) * n * c.cells, 0);
+  // Per cache (the full one, then the SWA one): k_idxs, v_idxs (8 bytes per row with FA, per element
+  // without: a transposed V scatters every element) and the mask (F16 with FA, F32 without).
+  let inputs = align32(4 * n) + (hasRope ? align32(4 * n) : 0) + align32(4 * nOutputs);
+  const cacheInputs = (cells: number, vWidth: number) => align32(8 * n) + (hasV ? align32(8 * n * (fa ? 1 : vWidth)) : 0) + (fa ? 2 : 4) * n * cells;
+  inputs += cacheInputs(context.cellsPerStream, headsKv * h.headDimV);
+  if (model.memory === 'iswa') inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
   const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n);
-  const perLayer = model.arch.tensors.perLayer;
-  // A gated FFN keeps gate, up and their product; an ungated one applies its activation in place on up.
-  const gated = perLayer.some((t) => /^blk\.\{i\}\.ffn_gate(_up)?(_exps)?\.weight$/.test(t.name));
   const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
-  const preNorm = perLayer.some((t) => t.name === 'blk.{i}.attn_norm.weight');
   const residual = preNorm ? 3 : 2;
-  // A required fused attn_qkv makes Q, K and V views of one tensor: its K and V rows stay allocated instead of Q.
-  // (Where attn_qkv is optional the file decides; the separate-tensor layout is assumed.)
-  const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
-  // RoPE on the Q and K views of a fused qkv (no Q/K norm first, no learned position table instead)
-  // writes fresh tensors, so qkv dies once K and V are stored and neither it nor kqv adds a slot above kq.
-  const ropedFromQkv =
-    fusedQkv && model.arch.rope.type.value !== 'none' && !model.arch.attention.qkNorm.value && !model.arch.tensors.global.some((t) => t.name === 'position_embd.weight');
   const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;
   const attention =
     h.mla !== null
