@@ -102,12 +102,8 @@ describe('layer kinds follow each arch loader', () => {
     expect(model.layers.filter((l) => !l.rope).map((l) => l.index)).toEqual(denseLast(48, 4));
   });
 
-  it('llama4 with sliding_window 0: plain KV cache, all full, only the last layer NoPE (n_no_rope_layer_step = n_layer)', () => {
-    const model = modelOf(llama4Scout, { 'attention.sliding_window': 0 });
-    expect(model.memory).toBe('kv');
-    expect(model.layers.every((l) => l.kind === 'full' && l.window === null)).toBe(true);
-    expect(model.layers.filter((l) => !l.rope).map((l) => l.index)).toEqual([47]);
-    expect(model.hparams.notes.map((n) => n.code)).toContain('SWA_INACTIVE');
+  it('llama4 with sliding_window 0 is refused: the runtime loads it (plain KV, last layer NoPE) but aborts at the first decode', () => {
+    expect(() => modelOf(llama4Scout, { 'attention.sliding_window': 0 })).toThrow(/llama4\.attention\.sliding_window is 0: .*aborts at the first decode \(GGML_ASSERT\(f_attn_temp_scale != 0\.0f\)/);
   });
 
   it('deepseek2 with MLA keys: every layer is mla with K 576 / V 512 and one KV head', () => {

@@ -19,7 +19,14 @@ export default defineArch({
     denseFirst: false,
     patternKey: 'scalar',
     // The window key only switches SWA off (present and 0); any other value is replaced by 8192.
-    window: { required: false, forced: 8192 },
+    window: {
+      required: false,
+      forced: 8192,
+      zeroAborts: {
+        why: 'GGML_ASSERT(f_attn_temp_scale != 0.0f): the graph always builds the attention-temperature input, and only the chunked branch of load_arch_hparams sets its scale',
+        cite: cite('src/llama-graph.cpp', 'llm_graph_input_attn_temp::set_input', 'asserts f_attn_temp_scale != 0; llama4.cpp graph calls build_inp_attn_scale() unconditionally, load_arch_hparams sets f_attn_temp_scale = 0.1 only when sliding_window is not 0'),
+      },
+    },
     activation: { type: 'unless-window-zero' },
     cite: cite('src/models/llama4.cpp', 'llama_model_llama4::load_arch_hparams', 'sliding_window present and 0: swa_type NONE; else CHUNKED, n_swa = 8192, set_swa_pattern(sliding_window_pattern, default 4)'),
   },

@@ -4688,6 +4688,14 @@ export const archTable = {
       window: {
         forced: 8192,
         required: false,
+        zeroAborts: {
+          cite: {
+            file: 'src/llama-graph.cpp',
+            fn: 'llm_graph_input_attn_temp::set_input',
+            note: 'asserts f_attn_temp_scale != 0; llama4.cpp graph calls build_inp_attn_scale() unconditionally, load_arch_hparams sets f_attn_temp_scale = 0.1 only when sliding_window is not 0',
+          },
+          why: 'GGML_ASSERT(f_attn_temp_scale != 0.0f): the graph always builds the attention-temperature input, and only the chunked branch of load_arch_hparams sets its scale',
+        },
       },
     },
     memory: {

@@ -83,6 +83,15 @@ function resolveSwa(rule: SwaLayerRule, reader: MetadataReader, nLayer: number, 
     notes.push({ code: 'SWA_INACTIVE', message: `${reader.key(windowKey)} is absent or 0, so every layer is full attention` });
     return null;
   }
+  if (window.zeroAborts !== undefined && reader.has(windowKey) && reader.uint(windowKey) === 0) {
+    throw new ModelError(
+      'BAD_VALUE',
+      reader.key(windowKey),
+      reader.file,
+      `${reader.key(windowKey)} is 0: the runtime loads this ${reader.arch} file but aborts at the first decode (${window.zeroAborts.why}; ${window.zeroAborts.cite.file} ${window.zeroAborts.cite.fn})`,
+      `Remove ${reader.key(windowKey)} (the runtime then uses its own window) or set the model's sliding_window from config.json`,
+    );
+  }
   if (activation.type === 'unless-window-zero' && reader.has(windowKey) && reader.uint(windowKey) === 0) {
     notes.push({ code: 'SWA_INACTIVE', message: `${reader.key(windowKey)} is 0, so every layer is full attention` });
     return null;

@@ -49,6 +49,11 @@ export interface SwaWindow {
   readonly default?: number;
   /** A window the runtime imposes whatever the key says (llama4's 8192). */
   readonly forced?: number;
+  /**
+   * A window key of 0 loads but the runtime aborts at the first decode (llama4: the graph always
+   * scales Q by the attention temperature, which only the windowed branch sets). Such a file is refused.
+   */
+  readonly zeroAborts?: { readonly why: string; readonly cite: Cite };
 }
 
 /** Sliding-window layers repeating with a period. */

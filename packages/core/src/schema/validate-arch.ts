@@ -58,7 +58,7 @@ const swaRule = {
   period: isInteger(0, 512),
   denseFirst: isBoolean,
   patternKey: oneOf(['scalar', 'scalar-or-array', 'array', 'ignored']),
-  window: object({ required: isBoolean, default: optional(isInteger(1)), forced: optional(isInteger(1)) }),
+  window: object({ required: isBoolean, default: optional(isInteger(1)), forced: optional(isInteger(1)), zeroAborts: optional(object({ why: isString(undefined, 'why the runtime aborts'), cite: citeCheck })) }),
   activation: tagged({
     always: {},
     'window-positive': {},
