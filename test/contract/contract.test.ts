@@ -102,13 +102,14 @@ describe.each(archs)('%s on node-llama-cpp 3.21.1 (llama.cpp v0.4.0, CPU)', (arc
       const kv = planKvCache(model, { cacheTypeK: decision.cacheTypeK as CacheType, cacheTypeV: decision.cacheTypeV as CacheType, vTransposed: decision.vTransposed }, context);
       const predicted = kv.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, streams: context.streams, kMiB: sizeLineMib(c.kBytes), vMiB: sizeLineMib(c.vBytes) }));
       const reported = s.report.caches.map((c) => ({ role: c.role, cells: c.cells, layers: c.layers, streams: c.streams, kMiB: c.kMiB, vMiB: c.vMiB }));
-      if (s.id === 'auto-q8_0') {
-        const runtime = s.report.caches.map((c) => `${c.role} ${c.cells} cells × ${c.layers} layers K ${c.kMiB} + V ${c.vMiB} MiB`).join('; ');
-        console.log(`contract ${arch} ${s.id}: predicted ${kv.bytes} B (${kv.caches.map((c) => `${c.role} K ${sizeLineMib(c.kBytes)} + V ${sizeLineMib(c.vBytes)} MiB`).join('; ')}), runtime ${runtime || 'no attention cache'}`);
-      }
-      expect({ id: s.id, caches: reported }, kvFactHint(archTable[arch])).toEqual({ id: s.id, caches: predicted });
       // Recurrent state (always f32): the runtime's llama_memory_recurrent line, when the model has any.
       const state = planRecurrentState(model, context);
+      if (s.id === 'auto-q8_0') {
+        const runtime = s.report.caches.map((c) => `${c.role} ${c.cells} cells × ${c.layers} layers K ${c.kMiB} + V ${c.vMiB} MiB`).join('; ');
+        const stateLine = state.layers === 0 ? '' : `; recurrent state predicted ${state.bytes} B (${state.cells} cells, R ${sizeLineMib(state.rBytes)} + S ${sizeLineMib(state.sBytes)} MiB), runtime ${s.report.recurrent === undefined ? 'none' : `${s.report.recurrent.cells} cells, R ${s.report.recurrent.rMiB} + S ${s.report.recurrent.sMiB} MiB`}`;
+        console.log(`contract ${arch} ${s.id}: predicted ${kv.bytes} B (${kv.caches.map((c) => `${c.role} K ${sizeLineMib(c.kBytes)} + V ${sizeLineMib(c.vBytes)} MiB`).join('; ')}), runtime ${runtime || 'no attention cache'}${stateLine}`);
+      }
+      expect({ id: s.id, caches: reported }, kvFactHint(archTable[arch])).toEqual({ id: s.id, caches: predicted });
       const loggedState = s.report.recurrent === undefined ? undefined : { cells: s.report.recurrent.cells, rMiB: s.report.recurrent.rMiB, sMiB: s.report.recurrent.sMiB };
       expect({ id: s.id, state: loggedState }, kvFactHint(archTable[arch])).toEqual({
         id: s.id,
