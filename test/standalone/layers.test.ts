@@ -1,6 +1,6 @@
 import { ModelError, type ModelErrorCode, type MetadataValue, archTable, resolveModel } from '@arch-registry/core';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, qwen3_30b_a3b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, lfm2_1_2b, llama31_8b, llama4Scout, qwen3_30b_a3b } from '../fixtures/models/index.js';
 import type { ModelFixture } from '../fixtures/define-fixture.js';
 import { metadataOf } from '../fixtures/metadata-record.js';
 import { modelOf } from '../fixtures/resolve.js';
@@ -148,6 +148,7 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     { name: 'block_count over LLAMA_MAX_LAYERS', fixture: llama31_8b, overrides: { block_count: 513 }, code: 'BAD_VALUE', key: 'llama.block_count' },
     { name: 'a window of 0 on exaone4 32B masks every position (is_masked_swa)', fixture: exaone4_32b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'exaone4.attention.sliding_window' },
     { name: 'a window of 0 on gpt-oss (required key)', fixture: gptOss_20b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'gpt-oss.attention.sliding_window' },
+    { name: 'lfm2 with a window: hybrid-iSWA memory the planner does not model, refused rather than planned wrongly', fixture: lfm2_1_2b, overrides: { 'attention.sliding_window': 4096 }, code: 'UNPLANNED_SHAPE', key: 'lfm2.attention.sliding_window' },
     { name: 'an arch without a plugin', fixture: llama31_8b, overrides: { 'general.architecture': 'lama' }, code: 'UNKNOWN_ARCH', key: 'general.architecture' },
   ])('$name → $code on $key', ({ fixture, overrides, code, key }) => {
     let caught: unknown;
@@ -174,6 +175,11 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     expect(caught).toBeInstanceOf(ModelError);
     expect((caught as ModelError).code).toBe('ARCH_UNSUPPORTED');
     expect((caught as ModelError).message).toContain('no model class in the pinned runtime');
+  });
+
+  it('lfm2 without a window (or with 0) is planned as usual', () => {
+    expect(modelOf(lfm2_1_2b).memory).toBe('hybrid');
+    expect(modelOf(lfm2_1_2b, { 'attention.sliding_window': 0 }).layers.filter((l) => l.kind === 'full')).toHaveLength(6);
   });
 
   it('an unknown arch suggests the closest plugin and the add command', () => {

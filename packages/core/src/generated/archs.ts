@@ -4145,7 +4145,7 @@ export const archTable = {
       cite: {
         file: 'src/models/lfm2.cpp',
         fn: 'llama_model_lfm2::load_arch_hparams',
-        note: 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer; sliding_window > 0 would make every attention layer SWA (not modelled)',
+        note: 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer; sliding_window > 0 makes every attention layer SWA, which `unplanned` refuses',
       },
       recurrent: {
         type: 'head-count-kv-zero',
@@ -4350,6 +4350,22 @@ export const archTable = {
         },
       ],
     },
+    unplanned: [
+      {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+          note: 'sliding_window > 0: swa_type STANDARD, is_swa_impl[il] = !is_recr_impl[il]; llama_model::create_memory then takes the hybrid-iswa branch',
+        },
+        what: 'every attention layer becomes sliding-window (is_swa = !is_recr) and create_memory builds llama_memory_hybrid_iswa',
+        when: [
+          {
+            is: 'positive',
+            key: 'attention.sliding_window',
+          },
+        ],
+      },
+    ],
   },
   llama: {
     attention: {

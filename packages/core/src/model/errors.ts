@@ -5,7 +5,9 @@ export type ModelErrorCode =
   | 'BAD_ARRAY_LENGTH'
   | 'HEADS_NOT_DIVISIBLE'
   | 'UNKNOWN_ARCH'
-  | 'ARCH_UNSUPPORTED';
+  | 'ARCH_UNSUPPORTED'
+  /** The runtime builds this file, but the registry cannot plan its shape yet. */
+  | 'UNPLANNED_SHAPE';
 
 /** A typed error that names the key, the file and the fix. */
 export class ModelError extends Error {
