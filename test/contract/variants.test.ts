@@ -53,6 +53,13 @@ const VARIANTS: readonly Variant[] = [
     hparams: { block_count: 65, nextn_predict_layers: 1 },
   },
   {
+    name: 'lfm2 with sliding_window 128: every attention layer takes the window and the memory becomes hybrid-iSWA (an empty non-SWA cache beside the SWA one)',
+    arch: 'lfm2',
+    hparams: { 'attention.sliding_window': 128 },
+    // n_ubatch 512: the SWA cache keeps pad256(min(2048, 128 + 512)) = 768 cells; the non-SWA cache keeps n_ctx but no layer.
+    cells: { 'auto-q8_0': { 'non-swa': 2048, swa: 768 } },
+  },
+  {
     name: 'llama4 at 10-12k tokens: the chunked cache (3 layers) keeps pad256(min(n_ctx, 8192 + n_ubatch)) cells, fewer than the full cache (1 layer)',
     arch: 'llama4',
     hparams: { context_length: 32768 },

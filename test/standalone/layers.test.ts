@@ -148,7 +148,6 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     { name: 'block_count over LLAMA_MAX_LAYERS', fixture: llama31_8b, overrides: { block_count: 513 }, code: 'BAD_VALUE', key: 'llama.block_count' },
     { name: 'a window of 0 on exaone4 32B masks every position (is_masked_swa)', fixture: exaone4_32b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'exaone4.attention.sliding_window' },
     { name: 'a window of 0 on gpt-oss (required key)', fixture: gptOss_20b, overrides: { 'attention.sliding_window': 0 }, code: 'BAD_VALUE', key: 'gpt-oss.attention.sliding_window' },
-    { name: 'lfm2 with a window: hybrid-iSWA memory the planner does not model, refused rather than planned wrongly', fixture: lfm2_1_2b, overrides: { 'attention.sliding_window': 4096 }, code: 'UNPLANNED_SHAPE', key: 'lfm2.attention.sliding_window' },
     { name: 'an arch without a plugin', fixture: llama31_8b, overrides: { 'general.architecture': 'lama' }, code: 'UNKNOWN_ARCH', key: 'general.architecture' },
   ])('$name → $code on $key', ({ fixture, overrides, code, key }) => {
     let caught: unknown;
@@ -177,9 +176,14 @@ describe('bad metadata gets a typed error naming the key and the file', () => {
     expect((caught as ModelError).message).toContain('no model class in the pinned runtime');
   });
 
-  it('lfm2 without a window (or with 0) is planned as usual', () => {
-    expect(modelOf(lfm2_1_2b).memory).toBe('hybrid');
+  it('lfm2 without a window (or with 0) is plain hybrid; with one, every attention layer takes it (is_swa = !is_recr) and the cache splits', () => {
+    expect(modelOf(lfm2_1_2b)).toMatchObject({ memory: 'hybrid', swaCache: false });
     expect(modelOf(lfm2_1_2b, { 'attention.sliding_window': 0 }).layers.filter((l) => l.kind === 'full')).toHaveLength(6);
+    const windowed = modelOf(lfm2_1_2b, { 'attention.sliding_window': 4096 });
+    expect(windowed).toMatchObject({ memory: 'hybrid', swaCache: true });
+    // The published layout: attention at layers 2, 5, 8, 10, 12, 14; the rest short conv.
+    expect(windowed.layers.filter((l) => l.kind === 'swa' && l.window === 4096).map((l) => l.index)).toEqual([2, 5, 8, 10, 12, 14]);
+    expect(windowed.layers.filter((l) => l.kind === 'recurrent')).toHaveLength(16 - 6);
   });
 
   it('an unknown arch suggests the closest plugin and the add command', () => {

@@ -167,7 +167,6 @@ const invalidArchs: readonly ArchRow[] = [
     issues: [{ path: 'tensors.perLayer[0].when[0].is', expected: '"positive"' }],
   },
   { name: 'tensor condition with no key', edits: [['tensors.perLayer.0.when', [{ is: 'zero' }]]], plugin: 'exaone4', issues: [{ path: 'tensors.perLayer[0].when[0].key', expected: 'metadata key' }] },
-  { name: 'unplanned shape without conditions', edits: [['unplanned', [{ when: [], what: 'x', cite: { file: 'src/models/exaone4.cpp', fn: 'f' } }]]], plugin: 'exaone4', issues: [{ path: 'unplanned[0].when', expected: 'at least 1' }] },
   { name: 'wrong enum: memory paged', edits: [['memory.value', 'paged']], plugin: 'exaone4', issues: [{ path: 'memory.value', expected: '"iswa"' }] },
   { name: 'wrong enum: rope type', edits: [['rope.type.value', 'yarn']], plugin: 'exaone4', issues: [{ path: 'rope.type.value', expected: '"neox"' }] },
   {

@@ -16,7 +16,11 @@ export default defineArch({
   layers: {
     type: 'hybrid',
     recurrent: { type: 'head-count-kv-zero' },
-    cite: cite('src/models/lfm2.cpp', 'llama_model_lfm2::load_arch_hparams', 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer; sliding_window > 0 makes every attention layer SWA, which `unplanned` refuses'),
+    attentionSwa: {
+      swaType: 'standard',
+      cite: cite('src/models/lfm2.cpp', 'llama_model_lfm2::load_arch_hparams', 'sliding_window present and > 0: swa_type STANDARD, is_swa_impl[il] = !is_recr_impl[il] for il < n_layer; create_memory then builds llama_memory_hybrid_iswa'),
+    },
+    cite: cite('src/models/lfm2.cpp', 'llama_model_lfm2::load_arch_hparams', 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer'),
   },
   recurrentState: fact('shortconv', cite('src/llama-hparams.cpp', 'llama_hparams::n_embd_r / llama_hparams::n_embd_s', 'n_shortconv_l_cache != 0: r = n_embd·(l_cache−1); s falls through to d_state·d_inner = 0')),
   requiredKeys: fact(['shortconv.l_cache', 'attention.layer_norm_rms_epsilon'], hparams),
@@ -74,13 +78,6 @@ export default defineArch({
     ],
     cite: tensors,
   },
-  unplanned: [
-    {
-      when: [{ key: 'attention.sliding_window', is: 'positive' }],
-      what: 'every attention layer becomes sliding-window (is_swa = !is_recr) and create_memory builds llama_memory_hybrid_iswa',
-      cite: cite('src/models/lfm2.cpp', 'llama_model_lfm2::load_arch_hparams', 'sliding_window > 0: swa_type STANDARD, is_swa_impl[il] = !is_recr_impl[il]; llama_model::create_memory then takes the hybrid-iswa branch'),
-    },
-  ],
   contract: {
     hparams: {
       context_length: 4096,

@@ -4142,10 +4142,18 @@ export const archTable = {
       },
     },
     layers: {
+      attentionSwa: {
+        cite: {
+          file: 'src/models/lfm2.cpp',
+          fn: 'llama_model_lfm2::load_arch_hparams',
+          note: 'sliding_window present and > 0: swa_type STANDARD, is_swa_impl[il] = !is_recr_impl[il] for il < n_layer; create_memory then builds llama_memory_hybrid_iswa',
+        },
+        swaType: 'standard',
+      },
       cite: {
         file: 'src/models/lfm2.cpp',
         fn: 'llama_model_lfm2::load_arch_hparams',
-        note: 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer; sliding_window > 0 makes every attention layer SWA, which `unplanned` refuses',
+        note: 'is_recr_impl[il] = n_head_kv(il) == 0 for il < n_layer',
       },
       recurrent: {
         type: 'head-count-kv-zero',
@@ -4350,22 +4358,6 @@ export const archTable = {
         },
       ],
     },
-    unplanned: [
-      {
-        cite: {
-          file: 'src/models/lfm2.cpp',
-          fn: 'llama_model_lfm2::load_arch_hparams',
-          note: 'sliding_window > 0: swa_type STANDARD, is_swa_impl[il] = !is_recr_impl[il]; llama_model::create_memory then takes the hybrid-iswa branch',
-        },
-        what: 'every attention layer becomes sliding-window (is_swa = !is_recr) and create_memory builds llama_memory_hybrid_iswa',
-        when: [
-          {
-            is: 'positive',
-            key: 'attention.sliding_window',
-          },
-        ],
-      },
-    ],
   },
   llama: {
     attention: {

@@ -5,9 +5,7 @@ export type ModelErrorCode =
   | 'BAD_ARRAY_LENGTH'
   | 'HEADS_NOT_DIVISIBLE'
   | 'UNKNOWN_ARCH'
-  | 'ARCH_UNSUPPORTED'
-  /** The runtime builds this file, but the registry cannot plan its shape yet. */
-  | 'UNPLANNED_SHAPE';
+  | 'ARCH_UNSUPPORTED';
 
 /** A typed error that names the key, the file and the fix. */
 export class ModelError extends Error {

@@ -154,6 +154,14 @@ function checkWindow(rule: SwaLayerRule, reader: MetadataReader, size: number, s
   }
 }
 
+/** A hybrid whose attention layers all take the window when the key is positive (lfm2: is_swa = !is_recr). */
+function hybridSwa(rule: { readonly swaType: SwaType } | undefined, reader: MetadataReader, recurrent: readonly boolean[] | null, nLayer: number): ResolvedSwa | null {
+  const window = reader.uintOr('attention.sliding_window', 0);
+  if (rule === undefined || window === 0) return null;
+  const isSwa = (recurrent ?? []).map((recr, il) => il < nLayer && !recr);
+  return { type: rule.swaType, window, isSwa };
+}
+
 /** `n_embd_r` / `n_embd_s` for the arch's state kind, read from its keys. */
 function stateWidths(plugin: ArchPlugin, reader: MetadataReader, nEmbd: number): { r: number; s: number } | null {
   switch (plugin.recurrentState?.value) {
@@ -218,7 +226,6 @@ function resolveKvShareStart(sharing: KvSharing, reader: MetadataReader, blockCo
 /** Resolves hparams for `plugin` from metadata, with typed errors naming the key. */
 export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hparams {
   for (const key of [...GENERIC_REQUIRED, ...plugin.requiredKeys.value]) requirePresent(reader, key);
-  refuseUnplanned(plugin, reader);
   const notes: MetadataNote[] = [];
   const blockCount = reader.uint('block_count');
   if (blockCount < 1 || blockCount > 512) {
@@ -269,7 +276,12 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
       }
     : null;
 
-  const swa = plugin.layers.type === 'swa' ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes) : null;
+  const swa =
+    plugin.layers.type === 'swa'
+      ? resolveSwa(plugin.layers, reader, nLayer, blockCount, notes)
+      : plugin.layers.type === 'hybrid'
+        ? hybridSwa(plugin.layers.attentionSwa, reader, recurrent, nLayer)
+        : null;
   return {
     arch: plugin.name,
     nCtxTrain: reader.uint('context_length'),
@@ -297,25 +309,6 @@ export function resolveHparams(plugin: ArchPlugin, reader: MetadataReader): Hpar
     expertFeedForwardLength: Math.max(0, ...reader.uintPerLayer('expert_feed_forward_length', blockCount, [0])),
     notes,
   };
-}
-
-/** A shape the plugin says the planner does not model: refused with the reason rather than planned wrongly. */
-function refuseUnplanned(plugin: ArchPlugin, reader: MetadataReader): void {
-  for (const shape of plugin.unplanned ?? []) {
-    const holds = shape.when.every((condition) => {
-      const value = reader.has(condition.key) && !reader.isArray(condition.key) ? reader.uint(condition.key) : 0;
-      return condition.is === 'positive' ? value > 0 : value === 0;
-    });
-    if (!holds) continue;
-    const keys = shape.when.map((condition) => `${reader.key(condition.key)} ${condition.is === 'positive' ? '> 0' : '= 0'}`).join(' and ');
-    throw new ModelError(
-      'UNPLANNED_SHAPE',
-      reader.key(shape.when[0]?.key ?? ''),
-      reader.file,
-      `${keys}: ${shape.what} (${shape.cite.file} ${shape.cite.fn}), a shape arch-registry does not plan yet, so it gives no figures rather than wrong ones`,
-      `Open an issue with this file's header, or remove the key if the model does not need it`,
-    );
-  }
 }
 
 function requirePresent(reader: MetadataReader, name: string): void {

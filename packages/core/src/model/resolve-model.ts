@@ -12,6 +12,8 @@ export interface ResolvedModel {
   readonly layers: readonly LayerSpec[];
   /** The memory the runtime builds for this model: `iswa` only when SWA layers exist. */
   readonly memory: MemoryKind;
+  /** The attention cache is split into a non-SWA and an SWA cache (llama_kv_cache_iswa, alone or inside hybrid memory). */
+  readonly swaCache: boolean;
   readonly file: string | undefined;
 }
 
@@ -39,5 +41,6 @@ export function resolveModel(metadata: Metadata, archs: Readonly<Record<string, 
   const hparams = resolveHparams(arch, new MetadataReader(metadata, arch.name, file));
   const layers = buildLayers(arch, hparams);
   const memory: MemoryKind = arch.memory.value === 'iswa' && hparams.swa === null ? 'kv' : arch.memory.value;
-  return { arch, hparams, layers, memory, file };
+  const swaCache = hparams.swa !== null && (memory === 'iswa' || memory === 'hybrid');
+  return { arch, hparams, layers, memory, swaCache, file };
 }

@@ -123,7 +123,7 @@ export function planCompute(model: ResolvedModel, decision: Pick<Decision, 'flas
   let inputs = align32(4 * n) + (hasRope ? align32(4 * n) : 0) + align32(4 * nOutputs);
   const cacheInputs = (cells: number, vWidth: number) => align32(8 * n) + (hasV ? align32(8 * n * (fa ? 1 : vWidth)) : 0) + (fa ? 2 : 4) * n * cells;
   inputs += cacheInputs(context.cellsPerStream, headsKv * h.headDimV);
-  if (model.memory === 'iswa') inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
+  if (model.swaCache) inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
   const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n);
   const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
   const residual = preNorm ? 3 : 2;

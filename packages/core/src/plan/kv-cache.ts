@@ -78,7 +78,7 @@ function buildKvLayout(model: ResolvedModel, decision: LayoutKey): KvLayout {
   let byKey = layouts.get(model.layers);
   const cached = byKey?.get(key);
   if (cached !== undefined) return cached;
-  const iswa = model.memory === 'iswa';
+  const iswa = model.swaCache;
   const isMla = model.hparams.mla !== null;
   const vWidthMax = decision.vTransposed ? widestV(model) : 0;
   const layers: LayerRows[] = [];

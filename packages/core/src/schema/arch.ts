@@ -1,5 +1,5 @@
 import type { Cite, Fact } from './cite.js';
-import type { ContractModel, TensorCondition, TensorLayout } from './tensors.js';
+import type { ContractModel, TensorLayout } from './tensors.js';
 import { validateArch } from './validate-arch.js';
 
 /** What the model is for; decides whether a KV cache exists at all. */
@@ -90,7 +90,16 @@ export type LayerRule =
   | { readonly type: 'all-full'; readonly cite: Cite }
   | SwaLayerRule
   /** Attention and recurrent layers mixed. */
-  | { readonly type: 'hybrid'; readonly recurrent: RecurrentLayerSelector; readonly cite: Cite }
+  | {
+      readonly type: 'hybrid';
+      readonly recurrent: RecurrentLayerSelector;
+      /**
+       * When `<arch>.attention.sliding_window` is present and > 0, every attention layer uses that
+       * window and the memory becomes `llama_memory_hybrid_iswa` (lfm2); absent: never.
+       */
+      readonly attentionSwa?: { readonly swaType: SwaType; readonly cite: Cite };
+      readonly cite: Cite;
+    }
   /** Every layer is recurrent (Mamba, RWKV). */
   | { readonly type: 'recurrent'; readonly cite: Cite };
 
@@ -233,20 +242,6 @@ export interface ArchPlugin {
   readonly tensors: TensorLayout;
   /** The smallest model that keeps this arch's shape, run by the contract tests. */
   readonly contract: ContractModel;
-  /**
-   * Metadata the runtime accepts but the registry cannot plan yet (lfm2 with a window: hybrid-iSWA
-   * memory). A model meeting every condition is refused with the reason, never planned wrongly.
-   */
-  readonly unplanned?: readonly UnplannedShape[];
-}
-
-/** A shape the runtime builds that the planner does not model yet. */
-export interface UnplannedShape {
-  /** Every condition holds: a key (without the arch prefix, absent = 0) is positive or zero. */
-  readonly when: readonly TensorCondition[];
-  /** What the runtime does with such a file. */
-  readonly what: string;
-  readonly cite: Cite;
 }
 
 /**

@@ -78,6 +78,7 @@ const layerRule: Check = tagged({
       array: { key: ggufKey },
       'every-layer': {},
     }),
+    attentionSwa: optional(object({ swaType: oneOf(['standard', 'chunked', 'symmetric']), cite: citeCheck })),
     cite: citeCheck,
   },
   recurrent: { cite: citeCheck },
@@ -123,7 +124,6 @@ const archShape: Check = object({
   }),
   recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
   tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), tiedOutputBeforeTokenEmbd: optional(isBoolean), cite: citeCheck }),
-  unplanned: optional(arrayOf(object({ when: arrayOf(object({ key: ggufKey, is: oneOf(['positive', 'zero']) }), 1), what: isString(undefined, 'what the runtime does with such a file'), cite: citeCheck }), 1)),
   contract: object({
     hparams: (value, path, issues) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -343,8 +343,6 @@ export function buildDraft(input: DraftInput): Draft {
           : fact('kept-in-kv', cite('src/llama-model.cpp', 'llama_model::create_memory', `assumed: the default branch has no nextn filter, so llama_kv_cache walks all n_layer_all layers`))
         : (like?.mtp ?? fact('none', src.tensors)),
     kvSharing: like?.kvSharing ?? fact({ type: 'none' }, upstream.noKvSharing),
-    // Shapes the planner refuses stay refused for an arch derived from the same loader.
-    ...(like?.unplanned === undefined ? {} : { unplanned: like.unplanned }),
     attention: {
       causal: fact(causal, upstream.causal),
       perLayerHeads: fact(perLayerHeads, src.hparams),

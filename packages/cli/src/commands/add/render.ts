@@ -79,7 +79,6 @@ export function pluginView(draft: Draft, generatedBy: string) {
     rope: block(plugin.rope),
     runtime: block(plugin.runtime),
     recurrentState: plugin.recurrentState === undefined ? '' : printInline(plugin.recurrentState, names),
-    unplanned: plugin.unplanned === undefined ? '' : printInline(plugin.unplanned, names),
     globalTodo: tensors.global instanceof Todo ? printInline(tensors.global, names) : '',
     global: tensors.global instanceof Todo ? [] : tensors.global.map((decl) => declText(decl, names)),
     perLayerComment: draft.comments.perLayer ?? [],
