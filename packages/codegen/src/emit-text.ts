@@ -62,7 +62,7 @@ function layerRuleSummary(arch: ArchPlugin): string {
       return `${rule.swaType} SWA, period ${rule.period}${rule.denseFirst ? ' dense-first' : ''}${window === undefined ? '' : `, window ${window}`}${when}`;
     }
     case 'hybrid':
-      return `hybrid (${rule.recurrent.type})`;
+      return `hybrid (${rule.recurrent.type})${rule.attentionSwa === undefined ? '' : `, attention ${rule.attentionSwa.swaType} SWA if window > 0`}`;
     case 'recurrent':
       return 'recurrent';
   }
