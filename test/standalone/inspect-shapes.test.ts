@@ -146,6 +146,12 @@ describe('shape fixtures: inspect layer kinds and plan bytes from the published 
     expect(report.layers.map((l) => l.window)).toEqual(c.kinds.map((kind) => (kind === 'swa' ? (c.window ?? null) : null)));
   });
 
+  it('plan says which layers attend and which keep state (lfm2-1.2b: attention at 2, 5, 8, 10, 12, 14 of 16)', async () => {
+    const io = captureIo();
+    expect(await main(['plan', file('lfm2-1.2b'), '-c', '8192'], io)).toBe(0);
+    expect(io.out()).toContain('layers    16 layers: 6 attention layers keep the whole context; 10 keep recurrent state (one row per sequence)');
+  });
+
   it.each(CASES)('$name: plan --json KV and recurrent-state bytes equal the arithmetic', async (c) => {
     const report = await runJson<PlanJson>('plan', file(c.name), '-c', String(c.nCtx), '-fa', 'on', '-ctk', 'f16', '-ctv', 'f16', '-np', '1', '-ub', String(UBATCH));
     expect({ kv: report.memory.kvCache.bytes, state: report.memory.recurrentState.bytes }).toEqual({ kv: c.kvBytes, state: c.stateBytes });

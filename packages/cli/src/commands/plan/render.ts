@@ -9,7 +9,20 @@ function binding(constraint: string): string {
 /** Human output of `plan`: the model's layout, the decision and its reasons, memory per device, a verdict. */
 export function renderPlan(report: PlanReport): string {
   const { model, decision, context, memory } = report;
-  const swa = model.swaLayers > 0 ? `${model.swaLayers} of ${model.layers} layers are sliding-window (window ${formatCount(model.window ?? 0)}, ${formatCount(context.swaCells ?? 0)} cells each), ${model.layers - model.swaLayers} keep the whole context` : `${model.layers} layers, all keep the whole context`;
+  const windowed = `(window ${formatCount(model.window ?? 0)}, ${formatCount(context.swaCells ?? 0)} cells each)`;
+  let swa: string;
+  if (model.attentionLayers === model.layers && model.recurrentLayers === 0) {
+    swa = model.swaLayers > 0 ? `${model.swaLayers} of ${model.layers} layers are sliding-window ${windowed}, ${model.layers - model.swaLayers} keep the whole context` : `${model.layers} layers, all keep the whole context`;
+  } else {
+    // Hybrid, recurrent or with empty layers: say what the attention layers keep and which layers hold state.
+    const attention =
+      model.attentionLayers === 0
+        ? 'no attention layer'
+        : model.swaLayers > 0
+          ? `${model.swaLayers} of ${model.attentionLayers} attention layers are sliding-window ${windowed}, ${model.attentionLayers - model.swaLayers} keep the whole context`
+          : `${model.attentionLayers} attention layers keep the whole context`;
+    swa = `${model.layers} layers: ${attention}${model.recurrentLayers > 0 ? `; ${model.recurrentLayers} keep recurrent state (one row per sequence)` : ''}`;
+  }
   const lines = [
     `model     ${model.source} (${model.arch})`,
     `layers    ${swa}`,

@@ -16,7 +16,17 @@ import {
 
 /** What `plan --json` prints (design.md's interface). */
 export interface PlanReport {
-  readonly model: { readonly arch: string; readonly source: string; readonly layers: number; readonly swaLayers: number; readonly window: number | null };
+  readonly model: {
+    readonly arch: string;
+    readonly source: string;
+    readonly layers: number;
+    /** Layers that attend (own KV or not): neither recurrent-only nor empty. */
+    readonly attentionLayers: number;
+    readonly swaLayers: number;
+    /** Layers that keep recurrent (SSM / conv) state. */
+    readonly recurrentLayers: number;
+    readonly window: number | null;
+  };
   readonly backend: BackendName;
   readonly decision: { readonly flashAttention: boolean; readonly cacheTypeK: CacheType; readonly cacheTypeV: CacheType; readonly reasons: readonly { code: string; message: string }[] };
   readonly context: { readonly nCtx: number; readonly cellsPerStream: number; readonly streams: number; readonly swaCells: number | null; readonly nUbatch: number };
@@ -77,8 +87,10 @@ export function buildPlanReport(input: PlanInput): PlanReport {
       })
     : undefined;
   const swaLayers = model.layers.filter((layer) => layer.kind === 'swa' || layer.kind === 'chunked').length;
+  const attentionLayers = model.layers.filter((layer) => layer.kind !== 'recurrent' && layer.kind !== 'none').length;
+  const recurrentLayers = model.layers.filter((layer) => layer.hasRecurrentState && !layer.isMtp).length;
   return {
-    model: { arch: model.arch.name, source: model.file ?? '', layers: model.layers.length, swaLayers, window: model.hparams.swa?.window ?? null },
+    model: { arch: model.arch.name, source: model.file ?? '', layers: model.layers.length, attentionLayers, swaLayers, recurrentLayers, window: model.hparams.swa?.window ?? null },
     backend: input.backend,
     decision: { flashAttention: decision.flashAttention, cacheTypeK: decision.cacheTypeK, cacheTypeV: decision.cacheTypeV, reasons: decision.reasons.map(({ code, message }) => ({ code, message })) },
     context: { nCtx: result.context.nCtx, cellsPerStream: result.context.cellsPerStream, streams: result.context.streams, swaCells: result.context.swaCells, nUbatch: result.context.nUbatch },
