@@ -1,7 +1,7 @@
 import { type CacheType, archTable, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 
@@ -271,6 +271,8 @@ describe('planCompute: ggml-alloc replayed over the dense template', () => {
     { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 16384, nSeq: 1, sim: 287_836_160 },
     { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 24576, nSeq: 1, sim: 279_447_552 },
     { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 24576, nSeq: 3, sim: 287_852_576 },
+    { fixture: qwen3_8b, ffn: 12288, cache: 'f16', nCtx: 28672, nSeq: 3, sim: 327_960_608 },
+    { fixture: qwen3_8b, ffn: 12288, cache: 'q8_0', nCtx: 28672, nSeq: 3, sim: 336_349_216 },
   ] as const)('$fixture.name, $cache, ctx $nCtx × $nSeq seq', ({ fixture, ffn, cache, nCtx, nSeq, sim }) => {
     const plan = computeOf(fixture, true, nCtx, 512, nSeq, ffn, cache);
     expect(plan.accuracy).toBe('replayed');
