@@ -50,7 +50,7 @@ export function renderPlan(report: PlanReport): string {
         formatBytes(use.total),
       ]),
     ),
-    `          compute buffers: ${memory.compute.accuracy === 'closed-form' ? 'closed form checked against the runtime' : 'estimated'}`,
+    `          compute buffers: ${{ 'closed-form': 'closed form checked against the runtime', replayed: 'ggml-alloc replayed over the reserve graph', estimate: 'estimated' }[memory.compute.accuracy]}`,
   ];
   if (report.byCacheType !== undefined) {
     lines.push('', 'Largest context that fits, by cache type (K = V):');
