@@ -10,10 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type CacheType, archTable, isArchName, loadModel, plan } from '@arch-registry/core';
-import { toGgmlTypeKey } from '@arch-registry/node-llama-cpp';
-import { GgmlType, GgufInsights, LlamaLogLevel, getLlama, readGgufFileInfo } from 'node-llama-cpp';
+import { LlamaLogLevel, getLlama } from 'node-llama-cpp';
 import { writeFixture } from '../test/fixtures/define-fixture.js';
 import { MODEL_FIXTURES } from '../test/fixtures/models/index.js';
+import { openSimulation } from '../test/helpers/runtime-simulation.js';
 
 const [name = '', gridJson = '{}', overridesJson = '{}'] = process.argv.slice(2);
 // `contract:<arch>` probes the arch plugin's contract model (a tiny config of the same shape).
@@ -33,12 +33,7 @@ const model = await loadModel(file);
 const lines: string[] = [];
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.debug, logger: (_l, m) => lines.push(...m.split('\n')) });
 (llama as unknown as { _createLogLevelOverride: () => () => void })._createLogLevelOverride = () => () => {};
-interface Internals {
-  _resolveSimulatorSource(): Promise<unknown>;
-  _simulationSession: { estimateContextResources(o: object): Promise<{ cpuRam: number }> };
-}
-const insights = (await GgufInsights.from(await readGgufFileInfo(file, { logWarnings: false }), llama)) as unknown as Internals;
-const source = await insights._resolveSimulatorSource();
+const simulation = await openSimulation(llama, file);
 const settle = async () => {
   let seen = -1;
   while (seen !== lines.length) {
@@ -57,8 +52,7 @@ for (const cache of grid.cache)
           const from = lines.length;
           let cpuRam = Number.NaN;
           try {
-            const type = GgmlType[toGgmlTypeKey(cache)];
-            cpuRam = (await insights._simulationSession.estimateContextResources({ modelSource: source, gpuLayers: 0, contextSize: nCtx, batchSize: nUb, sequences: nSeq, flashAttention: fa, kvCacheKeyType: type, kvCacheValueType: type })).cpuRam;
+            cpuRam = (await simulation.context({ nCtx, nSeq, nUbatch: nUb, cacheType: cache, flashAttention: fa })).cpuRam;
           } catch (e) {
             console.log(`${cache} ${fa} ${nCtx} ${nUb} ${nSeq} failed: ${String(e)}`);
             continue;

@@ -7,8 +7,9 @@
  * lines of each simulated context.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readRuntimeReport, toGgmlTypeKey } from '@arch-registry/node-llama-cpp';
-import { GgmlType, GgufInsights, LlamaLogLevel, getLlama, readGgufFileInfo } from 'node-llama-cpp';
+import { readRuntimeReport } from '@arch-registry/node-llama-cpp';
+import { LlamaLogLevel, getLlama } from 'node-llama-cpp';
+import { openSimulation } from '../helpers/runtime-simulation.js';
 import type { AccuracyCase } from './cases.js';
 import { UBATCH } from './cases.js';
 
@@ -17,14 +18,6 @@ const jobs = JSON.parse(readFileSync(jobsFile, 'utf8')) as { file: string; cases
 const lines: string[] = [];
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.debug, logger: (_level, message) => lines.push(...message.split('\n')) });
 
-/** Internal members of GgufInsights 3.21.1 that reach the simulator without a fallback. */
-interface SimulatorInternals {
-  _resolveSimulatorSource(): Promise<unknown>;
-  _simulationSession: {
-    estimateModelResources(options: object): Promise<{ cpuRam: number; gpuVram: number }>;
-    estimateContextResources(options: object): Promise<{ cpuRam: number; gpuVram: number }>;
-  };
-}
 // The simulator lowers the log level to "error" while it runs; keep the runtime's cache lines.
 (llama as unknown as { _createLogLevelOverride: () => () => void })._createLogLevelOverride = () => () => {};
 
@@ -37,27 +30,16 @@ async function settle(): Promise<void> {
 }
 
 async function simulate(file: string, cases: readonly AccuracyCase[]) {
-  const insights = (await GgufInsights.from(await readGgufFileInfo(file, { logWarnings: false }), llama)) as unknown as SimulatorInternals;
-  const source = await insights._resolveSimulatorSource();
+  const simulation = await openSimulation(llama, file);
   const started = performance.now();
-  const model = await insights._simulationSession.estimateModelResources({ modelSource: source, gpuLayers: 0, useMmap: false });
+  const model = await simulation.model();
   const modelMs = performance.now() - started;
   const results = [];
   for (const c of cases) {
     await settle();
     const from = lines.length;
     const t = performance.now();
-    const type = GgmlType[toGgmlTypeKey(c.cacheType)];
-    const context = await insights._simulationSession.estimateContextResources({
-      modelSource: source,
-      gpuLayers: 0,
-      contextSize: c.nCtx,
-      batchSize: UBATCH,
-      sequences: c.nSeq,
-      flashAttention: c.flashAttention,
-      kvCacheKeyType: type,
-      kvCacheValueType: type,
-    });
+    const context = await simulation.context({ ...c, nUbatch: UBATCH });
     const ms = performance.now() - t;
     await settle();
     results.push({ case: c, cpuRam: context.cpuRam, ms, report: readRuntimeReport(lines.slice(from)) });
