@@ -305,21 +305,6 @@ const invalidArchs: readonly ArchRow[] = [
     issues: [{ path: 'rope.nopeLayers.value.type', expected: '"full-attention-layers"' }],
   },
   {
-    name: 'NoPE rule without SWA on a rule whose SWA is always on',
-    edits: [
-      ['layers.activation', { type: 'always' }],
-      ['rope.nopeLayersWithoutSwa', { value: { type: 'last-layer' }, cite: aCite }],
-    ],
-    plugin: 'exaone4',
-    issues: [{ path: 'rope.nopeLayersWithoutSwa', expected: 'activation can fail' }],
-  },
-  {
-    name: 'NoPE rule without SWA of an unknown type',
-    edits: [['rope.nopeLayersWithoutSwa', { value: { type: 'first-layer' }, cite: aCite }]],
-    plugin: 'exaone4',
-    issues: [{ path: 'rope.nopeLayersWithoutSwa.value.type', expected: '"last-layer"' }],
-  },
-  {
     name: 'step layer selector with an unknown choice',
     edits: [['tensors.perLayer.0.layers', { type: 'step', key: 'interleave_moe_layer_step', selects: 'every' }]],
     plugin: 'exaone4',

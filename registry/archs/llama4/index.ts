@@ -54,10 +54,8 @@ export default defineArch({
     type: fact('norm', upstream.ropeType),
     // n_no_rope_layer_step keeps its default 4 (never read from a key), whatever sliding_window_pattern says.
     nopeLayers: fact({ type: 'period', period: 4 }, cite('src/models/llama4.cpp', 'llama_model_llama4::graph', 'use_rope iff (il + 1) % n_no_rope_layer_step != 0; n_no_rope_layer_step defaults to 4 in llama-hparams.h')),
-    // Such a model loads and gets a plain KV cache, but the pinned runtime aborts at its first decode:
-    // the graph always builds the attention-temperature input, whose f_attn_temp_scale only the chunked
-    // branch sets (GGML_ASSERT in llm_graph_input_attn_temp::set_input).
-    nopeLayersWithoutSwa: fact({ type: 'last-layer' }, cite('src/models/llama4.cpp', 'llama_model_llama4::load_arch_hparams', 'sliding_window 0 sets n_no_rope_layer_step = n_layer, so only layer n_layer - 1 skips RoPE')),
+    // With sliding_window 0 the loader would also set n_no_rope_layer_step = n_layer, but such a file
+    // aborts at its first decode and is refused (layers.window.zeroAborts), so no rule is kept for it.
     nRotMustEqualHeadDim: fact(false, upstream.nRotCheck),
   },
   runtime: {

@@ -4750,16 +4750,6 @@ export const archTable = {
           type: 'period',
         },
       },
-      nopeLayersWithoutSwa: {
-        cite: {
-          file: 'src/models/llama4.cpp',
-          fn: 'llama_model_llama4::load_arch_hparams',
-          note: 'sliding_window 0 sets n_no_rope_layer_step = n_layer, so only layer n_layer - 1 skips RoPE',
-        },
-        value: {
-          type: 'last-layer',
-        },
-      },
       type: {
         cite: {
           file: 'src/llama-model.cpp',

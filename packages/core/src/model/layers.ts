@@ -35,9 +35,9 @@ function attentionKind(hparams: Hparams, il: number): LayerKind {
   return 'full';
 }
 
-/** Whether layer il skips RoPE under the arch's NoPE rule (the without-SWA rule when SWA is inactive). */
+/** Whether layer il skips RoPE under the arch's NoPE rule. */
 function isNope(plugin: ArchPlugin, hparams: Hparams, il: number): boolean {
-  const rule = hparams.swa === null ? (plugin.rope.nopeLayersWithoutSwa ?? plugin.rope.nopeLayers).value : plugin.rope.nopeLayers.value;
+  const rule = plugin.rope.nopeLayers.value;
   switch (rule.type) {
     case 'none':
       return false;
@@ -45,8 +45,6 @@ function isNope(plugin: ArchPlugin, hparams: Hparams, il: number): boolean {
       return (il + 1) % rule.period === 0;
     case 'full-attention-layers':
       return hparams.swa !== null && hparams.swa.isSwa[il] !== true;
-    case 'last-layer':
-      return il === hparams.nLayer - 1;
   }
 }
 

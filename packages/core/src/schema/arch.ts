@@ -152,18 +152,11 @@ export type NopeLayers =
   /** Every `period`-th layer ((il + 1) % period == 0) has no RoPE. */
   | { readonly type: 'period'; readonly period: number }
   /** Full-attention layers have no RoPE while the model has sliding-window layers (exaone4); none otherwise. */
-  | { readonly type: 'full-attention-layers' }
-  /** Only the last trunk layer (il == n_layer − 1) has no RoPE: a period of n_layer (llama4 without SWA). */
-  | { readonly type: 'last-layer' };
+  | { readonly type: 'full-attention-layers' };
 
 export interface RopeFacts {
   readonly type: Fact<RopeType>;
   readonly nopeLayers: Fact<NopeLayers>;
-  /**
-   * NoPE layers when the arch's sliding-window rule is inactive for a model (the activation does
-   * not hold); omitted when the same rule applies either way.
-   */
-  readonly nopeLayersWithoutSwa?: Fact<NopeLayers>;
   /** True when load fails unless `rope.dimension_count` equals the key head dim (`invalid n_rot`). */
   readonly nRotMustEqualHeadDim: Fact<boolean>;
 }

@@ -34,7 +34,7 @@ const namedSelector = oneOf(LAYER_SELECTORS);
 const stepSelector = tagged({ step: { key: ggufKey, selects: oneOf(['on-step', 'off-step']) } });
 const layerSelector: Check = (value, path, issues) => (typeof value === 'object' && value !== null ? stepSelector : namedSelector)(value, path, issues);
 
-const nopeLayers: Check = tagged({ none: {}, period: { period: isInteger(2) }, 'full-attention-layers': {}, 'last-layer': {} });
+const nopeLayers: Check = tagged({ none: {}, period: { period: isInteger(2) }, 'full-attention-layers': {} });
 
 const tensorDecl: Check = object({
   name: isString(/^[a-z0-9_.{}]+$/, 'a GGUF tensor name such as "blk.{i}.attn_q.weight"'),
@@ -115,7 +115,6 @@ const archShape: Check = object({
   rope: object({
     type: factOf(oneOf(['none', 'norm', 'neox', 'mrope', 'imrope', 'vision'])),
     nopeLayers: factOf(nopeLayers),
-    nopeLayersWithoutSwa: optional(factOf(nopeLayers)),
     nRotMustEqualHeadDim: factOf(isBoolean),
   }),
   runtime: object({
@@ -215,9 +214,6 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
         found: 'nothing',
       });
     }
-  }
-  if (plugin.rope.nopeLayersWithoutSwa !== undefined && (layers.type !== 'swa' || layers.activation.type === 'always')) {
-    issues.push({ path: 'rope.nopeLayersWithoutSwa', expected: 'nothing: it applies only to a sliding-window rule whose activation can fail', found: 'a rule' });
   }
   return issues;
 }
