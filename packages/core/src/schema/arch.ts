@@ -170,6 +170,31 @@ export interface RuntimeQuirks {
 }
 
 /**
+ * Whether the last layer's hidden state is a graph output (`llm_graph_result::t_h_nextn`, which
+ * set_outputs flags, so ggml-alloc never frees it while the logits are computed):
+ * - `none`: not set;
+ * - `all-rows`: set before out_ids rows are selected, after the layers (every token's row stays);
+ * - `output-rows`: set after the last layer selected the out_ids rows.
+ */
+export type HiddenStateOutput = 'none' | 'all-rows' | 'output-rows';
+
+/**
+ * How the arch's graph departs from the common decoder block, where that changes the compute
+ * buffer. Each field defaults to the common block: the hidden state is no output, the FFN input is
+ * normed by `ffn_norm`, and an MoE router's gating is not modelled.
+ */
+export interface GraphFacts {
+  readonly hiddenStateOutput?: Fact<HiddenStateOutput>;
+  /** The per-layer norm (tensor stem) applied before the FFN when it is not `ffn_norm` (gpt-oss: `post_attention_norm`). */
+  readonly ffnNorm?: Fact<string>;
+  /**
+   * build_moe_ffn's gating: `softmax-weight` takes the router logits (plus `ffn_gate_inp.bias`) as
+   * the probabilities and soft-maxes the picked top-k weights; no weight normalization.
+   */
+  readonly moeGating?: Fact<'softmax-weight'>;
+}
+
+/**
  * Which per-layer state a recurrent layer keeps (`llama_hparams::n_embd_r` / `n_embd_s`), by the
  * keys that size it. R and S are always f32, whatever the cache types.
  * - `mamba`: r = (ssm.conv_kernel − 1)·(ssm.inner_size + 2·ssm.group_count·ssm.state_size),
@@ -231,6 +256,8 @@ export interface ArchPlugin {
   readonly runtime: RuntimeQuirks;
   /** How recurrent layers size their state; required for hybrid and recurrent layer rules. */
   readonly recurrentState?: Fact<RecurrentStateKind>;
+  /** Where the compute graph departs from the common decoder block (the compute planner reads it). */
+  readonly graph?: GraphFacts;
   /** The GGUF tensors `load_arch_tensors` creates, so a model can be synthesized. */
   readonly tensors: TensorLayout;
   /** The smallest model that keeps this arch's shape, run by the contract tests. */

@@ -122,6 +122,13 @@ const archShape: Check = object({
     kvTypesMustMatch: factOf(isBoolean),
   }),
   recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
+  graph: optional(
+    object({
+      hiddenStateOutput: optional(factOf(oneOf(['none', 'all-rows', 'output-rows']))),
+      ffnNorm: optional(factOf(isString(/^[a-z][a-z0-9_]*$/, 'a per-layer tensor stem (blk.{i}.<stem>.weight)'))),
+      moeGating: optional(factOf(oneOf(['softmax-weight']))),
+    }),
+  ),
   tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), tiedOutputBeforeTokenEmbd: optional(isBoolean), cite: citeCheck }),
   contract: object({
     hparams: (value, path, issues) => {
@@ -201,6 +208,13 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
   }
   if (plugin.kvSharing.value.type !== 'none' && memory.value !== 'iswa') {
     issues.push({ path: 'kvSharing.value.type', expected: '"none": create_memory hands its reuse callback to llama_kv_cache_iswa only (memory "iswa")', found: `"${plugin.kvSharing.value.type}" with memory "${memory.value}"` });
+  }
+  const ffnNorm = plugin.graph?.ffnNorm?.value;
+  if (ffnNorm !== undefined && !plugin.tensors.perLayer.some((t) => t.name === `blk.{i}.${ffnNorm}.weight`)) {
+    issues.push({ path: 'graph.ffnNorm.value', expected: `a norm declared in tensors.perLayer (blk.{i}.${ffnNorm}.weight)`, found: `"${ffnNorm}"` });
+  }
+  if (plugin.graph?.moeGating !== undefined && !plugin.tensors.perLayer.some((t) => t.name === 'blk.{i}.ffn_gate_inp.weight')) {
+    issues.push({ path: 'graph.moeGating', expected: 'a router (blk.{i}.ffn_gate_inp.weight in tensors.perLayer) for the gating to apply to', found: 'none declared' });
   }
   if (layers.type === 'swa') {
     const { window, activation } = layers;
