@@ -1,9 +1,10 @@
 import { type CacheType, archTable, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
+import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
 
 /**
  * The compute-buffer closed forms, term by term. Expected values are the formula's terms written
@@ -293,9 +294,44 @@ describe('planCompute: ggml-alloc replayed over the dense template', () => {
   it.each([
     { why: 'an F32 cache (FA casts it)', fixture: exaone4_1_2b, fa: true, cache: 'f32', ffn: 4096 },
     { why: 'two caches (iSWA) and pre- plus post-norms', fixture: gemma3_27b, fa: true, cache: 'f16', ffn: 21504 },
-    { why: 'MoE, sinks, biases', fixture: gptOss_20b, fa: true, cache: 'f16', ffn: 2880 },
+    { why: 'MoE with no gating in the plugin’s graph facts', fixture: qwen3_30b_a3b, fa: true, cache: 'f16', ffn: 6144 },
     { why: 'MLA', fixture: deepseekV3, fa: true, cache: 'f16', ffn: 18432 },
   ] as const)('not covered, the closed form stands: $why', ({ fixture, fa, cache, ffn }) => {
     expect(computeOf(fixture, fa, 4096, 512, 1, ffn, cache).accuracy).toBe('closed-form');
+  });
+});
+
+/**
+ * gpt-oss: iSWA (even layers SWA, 768 cells here), attention sinks, routed experts with softmax-weight
+ * gating and per-expert biases, and the last layer's output kept as a graph output (t_h_nextn).
+ * `sim` is the runtime's compute buffer at points the accuracy grid does not hold, from
+ *   npx tsx tools/probe-compute.ts gpt-oss-20b '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>],"nUbatch":[<n_ubatch>],"cache":["<cache>"],"fa":[<fa>]}'
+ * The closed form missed the FA rows by 5.6 to 32 MiB.
+ */
+describe('planCompute: ggml-alloc replayed over the template, iSWA and routed experts (gpt-oss-20b)', () => {
+  it.each([
+    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, nUbatch: 512, sim: 434_559_168 },
+    { cache: 'f16', fa: true, nCtx: 24576, nSeq: 3, nUbatch: 512, sim: 456_502_464 },
+    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, nUbatch: 512, sim: 432_928_960 },
+    { cache: 'q8_0', fa: true, nCtx: 8192, nSeq: 2, nUbatch: 512, sim: 434_591_744 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, nUbatch: 512, sim: 586_656_640 },
+    { cache: 'f16', fa: false, nCtx: 8192, nSeq: 4, nUbatch: 512, sim: 457_193_472 },
+    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 256, sim: 228_076_544 },
+    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 913_879_040 },
+    { cache: 'f16', fa: false, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 2_263_642_112 },
+  ] as const)('$cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', ({ cache, fa, nCtx, nSeq, nUbatch, sim }) => {
+    const plan = computeOf(gptOss_20b, fa, nCtx, nUbatch, nSeq, 2880, cache);
+    expect(plan.accuracy).toBe('replayed');
+    expect(plan.bytes).toBe(sim);
+  });
+
+  it('without the kept hidden state the replay lands one [n_embd, n] f32 row block short (2880 · 512 · 4 B at 32k × 1, FA)', () => {
+    const model = modelOf(gptOss_20b);
+    const layout = denseLayoutOf(model, gptOss_20b.vocabSize, 2880);
+    if (layout === null) throw new Error('gpt-oss-20b is not covered by the template');
+    const swaCells = 768; // pad256(min(32768, 128 + 512))
+    // the runtime: 429,524,992 B (probe-compute.ts gpt-oss-20b '{"nCtx":[32768]}')
+    expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992);
+    expect(simulateAlloc(denseReserveGraph({ ...layout, hiddenStateOutput: 'none' }, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992 - 2880 * 512 * 4);
   });
 });

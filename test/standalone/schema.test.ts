@@ -148,6 +148,24 @@ const invalidArchs: readonly ArchRow[] = [
     issues: [{ path: 'attention.sinks.cite.file', expected: 'llama.cpp tree' }],
   },
   {
+    name: 'graph.ffnNorm naming a norm the plugin does not declare',
+    edits: [['graph', { ffnNorm: { value: 'pre_ffn_norm', cite: aCite } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'graph.ffnNorm.value', expected: 'a norm declared in tensors.perLayer (blk.{i}.pre_ffn_norm.weight)' }],
+  },
+  {
+    name: 'graph.moeGating on an arch without a router',
+    edits: [['graph', { moeGating: { value: 'softmax-weight', cite: aCite } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'graph.moeGating', expected: 'a router' }],
+  },
+  {
+    name: 'graph.hiddenStateOutput outside its values',
+    edits: [['graph', { hiddenStateOutput: { value: 'every-layer', cite: aCite } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'graph.hiddenStateOutput.value', expected: '"all-rows"' }],
+  },
+  {
     name: 'unknown field: typo attenton for attention',
     edits: [
       ['attenton', { causal: { value: true, cite: aCite } }],

@@ -49,7 +49,10 @@ const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
  *   OUT    = 4o·(n_vocab + n_embd) + 4n·n_embd + A(4n)   logits and the final norm (o = n_outputs, the
  *                                                    unrounded n), and inp_embd: build_inp_embd's vector-input
  *                                                    leaf, which ggml_build_forward_select puts in the graph
- *                                                    with no consumer, so ggml-alloc never frees it
+ *                                                    with no consumer, so ggml-alloc never frees it;
+ *            + 4k·n_embd                             a hidden state the graph flags as an output (t_h_nextn:
+ *                                                    k = n rows kept before out_ids are selected, o after, 0
+ *                                                    without; the plugin's graph.hiddenStateOutput)
  *   FFN    = INPUTS + 4n·(G·n_ff + 4·n_embd)         gated (ffn_gate tensors): gate, up and their product,
  *                                                    G = 3; ungated: up, activated in place, G = 1
  *   KQ     = FA ? 0 : 4n·n_head·cells                f32 kq of the widest cache (soft_max in place)
@@ -69,8 +72,9 @@ const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
  * ffn_out, which best-fit drops into whatever hole the freed mask and activations left. That address
  * is a fragmentation outcome, non-monotone in n_ctx (exaone4, 2 layers, FA, 1 seq: +0, +16, +0, +0,
  * +24, +24 MiB at 4k, 8k, 12k, 16k, 24k, 32k), reproduced exactly only by replaying the whole graph
- * through ggml-alloc. So where graph-template.ts covers the model (a dense, RoPE'd decoder with one
- * standard cache, no F32 cache) the figure is that replay (accuracy `replayed`), the Hadamard
+ * through ggml-alloc. So where graph-template.ts covers the model (a RoPE'd decoder with one
+ * standard cache or an iSWA pair, no F32 cache, a dense FFN or routed experts whose gating the
+ * plugin's graph facts name) the figure is that replay (accuracy `replayed`), the Hadamard
  * rotation of a quantized cache included, cached per model and (n, o, cells, rotation): one replay
  * of a 30-layer graph takes ~2 ms. Elsewhere the closed forms stand, and neither the logits'
  * placement nor the rotation is modelled.
@@ -116,7 +120,7 @@ const kRotation = (headDim: number) => {
  * denseLayoutOf) and neither cache is F32 (which FA would cast), else null. A replay costs
  * milliseconds, so each (n, o, cells, rotation) is replayed once per model.
  */
-function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number, o: number, cells: number, vocab: number, ffnWidth: number): number | null {
+function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number, o: number, cells: number, swaCells: number, vocab: number, ffnWidth: number): number | null {
   if (decision.cacheTypeK === 'f32' || decision.cacheTypeV === 'f32') return null;
   let entry = replays.get(model.hparams);
   if (entry === undefined || (entry.layout !== null && (entry.layout.vocab !== vocab || entry.layout.ffnWidth !== ffnWidth))) {
@@ -130,12 +134,12 @@ function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number
     v: quantized(decision.cacheTypeV) && layout.headDimV % 64 === 0 ? 64 : 0,
   };
   const fa = decision.flashAttention;
-  const key = `${n}/${o}/${cells}/${fa}/${rot.k}/${rot.v}`;
+  const key = `${n}/${o}/${cells}/${swaCells}/${fa}/${rot.k}/${rot.v}`;
   let peak = entry.peaks.get(key);
   if (peak === undefined) {
     // Bounded: a caller sweeping every context keeps the last few hundred points.
     if (entry.peaks.size >= 512) entry.peaks.clear();
-    peak = simulateAlloc(denseReserveGraph(layout, n, o, cells, fa, rot));
+    peak = simulateAlloc(denseReserveGraph(layout, n, o, cells, fa, rot, swaCells));
     entry.peaks.set(key, peak);
   }
   return peak;
@@ -178,7 +182,10 @@ export function planCompute(model: ResolvedModel, decision: ComputeDecision, con
   const cacheInputs = (cells: number, vWidth: number) => align32(8 * n) + (hasV ? align32(8 * n * (fa ? 1 : vWidth)) : 0) + (fa ? 2 : 4) * n * cells;
   inputs += cacheInputs(context.cellsPerStream, headsKv * h.headDimV);
   if (model.swaCache) inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
-  const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n);
+  // A hidden state flagged as a graph output (t_h_nextn) stays allocated under the logits.
+  const hiddenState = model.arch.graph?.hiddenStateOutput?.value ?? 'none';
+  const keptRows = hiddenState === 'all-rows' ? n : hiddenState === 'output-rows' ? nOutputs : 0;
+  const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n) + 4 * keptRows * h.nEmbd;
   const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
   const residual = preNorm ? 3 : 2;
   const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;
@@ -193,7 +200,7 @@ export function planCompute(model: ResolvedModel, decision: ComputeDecision, con
   const layerPhase = Math.max(ffn, attention);
   // Where the template covers the graph, the replay also places the logits (see "Not modelled" above);
   // outputPhase and layerPhase stay the closed forms.
-  const replayed = replayedPeak(model, decision, n, nOutputs, context.cellsPerStream, vocabSize, ffnWidth);
+  const replayed = replayedPeak(model, decision, n, nOutputs, context.cellsPerStream, context.swaCells ?? context.cellsPerStream, vocabSize, ffnWidth);
   if (replayed !== null) return { outputPhase, layerPhase, bytes: replayed, accuracy: 'replayed' };
   // Without FA, how much of MLA's attention chain stacks depends on whether kq fills the holes.
   const closed = h.recurrent === null && (h.mla === null || fa);

@@ -1,5 +1,6 @@
 import { cite } from '../schema/cite.js';
 import type { ResolvedModel } from '../model/resolve-model.js';
+import type { HiddenStateOutput } from '../schema/arch.js';
 import type { AllocGraph, AllocTensor } from './galloc.js';
 
 export const RESERVE_GRAPH_RULE = cite(
@@ -13,7 +14,19 @@ export const INP_EMBD_RULE = cite(
   'the vector-input leaf (n_embd × n_tokens f32) is added by ggml_build_forward_select with no consumer, so ggml-alloc never frees it',
 );
 
-/** The dense decoder's layout the template covers (every per-layer tensor of the plugin is one of these). */
+/** A routed-expert FFN in place of the dense one (build_moe_ffn), as far as the template covers it. */
+export interface MoeLayout {
+  readonly experts: number;
+  readonly used: number;
+  /** Width of one expert's FFN (n_ff_exp). */
+  readonly width: number;
+  /** ffn_gate_inp.bias added to the router logits. */
+  readonly routerBias: boolean;
+  /** Per-expert biases on the gate, up and down projections (ggml_add_id). */
+  readonly expertBiases: boolean;
+}
+
+/** The decoder's layout the template covers (every per-layer tensor of the plugin is one of these). */
 export interface DenseLayout {
   readonly layers: number;
   readonly nEmbd: number;
@@ -30,6 +43,17 @@ export interface DenseLayout {
   /** RMS norm of Q and K per head before RoPE. */
   readonly qkNorm: boolean;
   readonly vocab: number;
+  /** Per layer: attends through the SWA cache of an iSWA memory (all false: one cache). */
+  readonly swaLayers: readonly boolean[];
+  /** attn_output.bias added after the output projection. */
+  readonly attnOutBias: boolean;
+  /** Routed experts instead of the dense FFN. */
+  readonly moe: MoeLayout | null;
+  /**
+   * Whether the last layer's output is a graph output (t_h_nextn), which ggml-alloc never frees;
+   * with `all-rows` the out_ids rows are selected after the layers instead of inside the last one.
+   */
+  readonly hiddenStateOutput: HiddenStateOutput;
 }
 
 export const HADAMARD_RULE = cite(
@@ -45,11 +69,11 @@ export interface Rotation {
 }
 
 /**
- * The prompt graph llama_context::graph_reserve builds for a dense, RoPE'd decoder whose cache adds
- * no cast (neither K nor V F32), FA on or off, in ggml's node order. Sizes in
- * bytes: n tokens (rounded to n_seq), o outputs, `cells` per stream.
+ * The prompt graph llama_context::graph_reserve builds for a RoPE'd decoder whose cache adds no cast
+ * (neither K nor V F32), FA on or off, in ggml's node order. Sizes in bytes: n tokens (rounded to
+ * n_seq), o outputs, `cells` per stream of the full cache and `swaCells` of the SWA one.
  */
-export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }): AllocGraph {
+export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }, swaCells = cells): AllocGraph {
   const row = (t: number) => 4 * t * d.nEmbd;
   const q = 4 * n * d.heads * d.headDimK;
   const k = 4 * n * d.headsKv * d.headDimK;
@@ -68,73 +92,135 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
   const norm = (name: string, bytes: number, input: string) => op(`${name}.w`, bytes, [op(name, bytes, [input], inplace)], inplace);
   // reshape (a view of the contiguous input), mul_mat by the matrix, reshape back
   const rotate = (name: string, bytes: number, input: string, of: string, matrix: string) => view(`${name}.r`, op(name, bytes, [matrix, view(`${name}.in`, of, input)]));
-  // Leafs in the order the graph first reaches them: the matrices are src0 of the first Q and V rotations.
+  // Leafs in the order the graph first reaches them: each cache's inputs when its first layer
+  // stores K and V (its rotation matrices are src0 of that layer's first Q and V rotations), the
+  // positions with the first layer's Q.
+  const iswa = d.swaLayers.some(Boolean);
   const leafs: AllocTensor[] = [
     { name: 'inp_tokens', bytes: 4 * n },
     { name: 'inp_embd', bytes: row(n) },
-    ...(rot.k > 0 ? [{ name: 'k_rot', bytes: 4 * rot.k * rot.k }] : []),
-    { name: 'inp_pos', bytes: 4 * n },
-    ...(rot.v > 0 ? [{ name: 'v_rot', bytes: 4 * rot.v * rot.v }] : []),
-    { name: 'k_idxs', bytes: 8 * n },
-    // without FA V is stored transposed: one index per element; the mask is F32
-    { name: 'v_idxs', bytes: 8 * n * (fa ? 1 : d.headsKv * d.headDimV) },
-    { name: 'kq_mask', bytes: (fa ? 2 : 4) * cells * n },
-    { name: 'out_ids', bytes: 4 * o },
-    { name: 'cache', bytes: 0, external: true },
   ];
+  const cacheLeafs = (c: string, cacheCells: number, first: boolean) => {
+    if (rot.k > 0) leafs.push({ name: `k_rot${c}`, bytes: 4 * rot.k * rot.k });
+    if (first) leafs.push({ name: 'inp_pos', bytes: 4 * n });
+    if (rot.v > 0) leafs.push({ name: `v_rot${c}`, bytes: 4 * rot.v * rot.v });
+    leafs.push(
+      { name: `k_idxs${c}`, bytes: 8 * n },
+      // without FA V is stored transposed: one index per element; the mask is F32
+      { name: `v_idxs${c}`, bytes: 8 * n * (fa ? 1 : d.headsKv * d.headDimV) },
+      { name: `kq_mask${c}`, bytes: (fa ? 2 : 4) * cacheCells * n },
+    );
+  };
+  const cacheOf = (il: number) => (d.swaLayers[il] === true ? '_swa' : '');
+  const order = [...new Set(Array.from({ length: d.layers }, (_, il) => cacheOf(il)))];
+  order.forEach((c, i) => cacheLeafs(c, c === '_swa' ? swaCells : cells, i === 0));
+  leafs.push({ name: 'out_ids', bytes: 4 * o }, { name: 'cache', bytes: 0, external: true });
+
   let x = op('embd', row(n), ['inp_tokens']);
   for (let il = 0; il < d.layers; il++) {
     const last = il === d.layers - 1;
+    const c = cacheOf(il);
+    const layerCells = c === '_swa' ? swaCells : cells;
     const input = d.preNorm ? norm(`attn_norm${il}`, row(n), x) : x;
     // Q and K are reshaped (views) before their norm or RoPE, which therefore cannot run in place.
     const qk = (name: string, bytes: number) => {
       const cur = op(`${name}cur${il}`, bytes, [input]);
       const normed = d.qkNorm ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, cur);
       const roped = op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace);
-      return rot.k > 0 ? rotate(`${name}rot${il}`, bytes, roped, roped, 'k_rot') : roped;
+      return rot.k > 0 ? rotate(`${name}rot${il}`, bytes, roped, roped, `k_rot${c}`) : roped;
     };
+    const vOf = () => {
+      const vc = op(`Vcur${il}`, v, [input]);
+      const vv = view(`Vview${il}`, vc);
+      return rot.v > 0 ? { vv: rotate(`Vrot${il}`, v, vv, vc, `v_rot${c}`), vRoot: `Vrot${il}` } : { vv, vRoot: vc };
+    };
+    // The single-cache build_attn expands Q, V, K (K last for the RoPE-into-cache fusion); the iSWA one Q, K, V.
     const qr = qk('Q', q);
-    const vc = op(`Vcur${il}`, v, [input]);
-    let vv = view(`Vview${il}`, vc);
-    let vRoot = vc;
-    if (rot.v > 0) {
-      vv = rotate(`Vrot${il}`, v, vv, vc, 'v_rot');
-      vRoot = `Vrot${il}`;
+    let vv: string;
+    let vRoot: string;
+    let kr: string;
+    if (iswa) {
+      kr = qk('K', k);
+      ({ vv, vRoot } = vOf());
+    } else {
+      ({ vv, vRoot } = vOf());
+      kr = qk('K', k);
     }
-    const kr = qk('K', k);
     const kRoot = rot.k > 0 ? `Krot${il}` : kr;
-    op(`setK${il}`, 0, [view(`Kset${il}`, kRoot, kr), 'k_idxs'], { viewOf: 'cache' });
-    op(`setV${il}`, 0, [view(`Vset${il}`, vRoot, vv), 'v_idxs'], { viewOf: 'cache' });
+    op(`setK${il}`, 0, [view(`Kset${il}`, kRoot, kr), `k_idxs${c}`], { viewOf: 'cache' });
+    op(`setV${il}`, 0, [view(`Vset${il}`, vRoot, vv), `v_idxs${c}`], { viewOf: 'cache' });
     const qRoot = rot.k > 0 ? `Qrot${il}` : qr;
     const qPerm = view(`Qperm${il}`, qRoot, qr);
     // FA: one op; without: kq = K·Q (f32, cells per token and head), soft_max in place, V·kq, then the
     // permuted result made contiguous.
+    const kqBytes = 4 * n * d.heads * layerCells;
     const attn = fa
-      ? op(`fa${il}`, faOut, [qPerm, 'kq_mask'])
-      : op(`kqv_cont${il}`, faOut, [view(`kqv_perm${il}`, `kqv${il}`, op(`kqv${il}`, faOut, [op(`kq_soft_max${il}`, 4 * n * d.heads * cells, [op(`kq${il}`, 4 * n * d.heads * cells, [qPerm]), 'kq_mask'], inplace)]))]);
+      ? op(`fa${il}`, faOut, [qPerm, `kq_mask${c}`])
+      : op(`kqv_cont${il}`, faOut, [view(`kqv_perm${il}`, `kqv${il}`, op(`kqv${il}`, faOut, [op(`kq_soft_max${il}`, kqBytes, [op(`kq${il}`, kqBytes, [qPerm]), `kq_mask${c}`], inplace)]))]);
     let kqv = view(`kqv_out${il}`, attn);
-    if (rot.v > 0) kqv = rotate(`kqv_rot${il}`, faOut, kqv, attn, 'v_rot');
+    if (rot.v > 0) kqv = rotate(`kqv_rot${il}`, faOut, kqv, attn, `v_rot${c}`);
     let cur = op(`attn_out${il}`, row(n), [kqv]);
+    if (d.attnOutBias) cur = op(`attn_out_b${il}`, row(n), [cur], inplace);
     let residual = x;
-    const t = last ? o : n;
-    if (last) cur = op(`attn_rows${il}`, row(o), [cur, 'out_ids']);
+    // With the hidden state as an output the last layer keeps every row; the rows are selected after.
+    const rowsInLayer = last && d.hiddenStateOutput !== 'all-rows';
+    const t = rowsInLayer ? o : n;
+    if (rowsInLayer) cur = op(`attn_rows${il}`, row(o), [cur, 'out_ids']);
     if (d.postNorm) cur = norm(`attn_post_norm${il}`, row(t), cur);
-    if (last) residual = op(`residual_rows${il}`, row(o), [x, 'out_ids']);
+    if (rowsInLayer) residual = op(`residual_rows${il}`, row(o), [x, 'out_ids']);
     const ffnInp = op(`ffn_inp${il}`, row(t), [cur, residual], inplace);
     const ffnIn = d.preNorm ? norm(`ffn_norm${il}`, row(t), ffnInp) : ffnInp;
-    const act = d.gated
-      ? op(`glu${il}`, ffn(t), [op(`gate${il}`, ffn(t), [ffnIn]), op(`up${il}`, ffn(t), [ffnIn])])
-      : op(`act${il}`, ffn(t), [op(`up${il}`, ffn(t), [ffnIn])], inplace);
-    let out = op(`ffn_out${il}`, row(t), [act]);
+    let out: string;
+    if (d.moe !== null) {
+      out = moeFfn(d.moe, il, t, row(t), ffnIn, op, view);
+    } else {
+      const act = d.gated
+        ? op(`glu${il}`, ffn(t), [op(`gate${il}`, ffn(t), [ffnIn]), op(`up${il}`, ffn(t), [ffnIn])])
+        : op(`act${il}`, ffn(t), [op(`up${il}`, ffn(t), [ffnIn])], inplace);
+      out = op(`ffn_out${il}`, row(t), [act]);
+    }
     if (d.postNorm) out = norm(`ffn_post_norm${il}`, row(t), out);
-    x = op(`l_out${il}`, row(t), [out, ffnInp], inplace);
+    x = op(`l_out${il}`, row(t), [out, ffnInp], { inplace: true, output: last && d.hiddenStateOutput !== 'none' });
   }
+  if (d.hiddenStateOutput === 'all-rows') x = op('out_rows', row(o), [x, 'out_ids']);
   const resultNorm = op('result_norm.w', row(o), [op('result_norm', row(o), [x], inplace)], { inplace: true, output: true });
   op('result_output', 4 * o * d.vocab, [resultNorm], { output: true });
   return { leafs, nodes };
 }
 
-/** Per-layer tensors the template builds nodes for (a plugin declaring any other is not covered). */
+type Op = (name: string, bytes: number, srcs: string[], extra?: Partial<AllocTensor>) => string;
+
+/**
+ * build_moe_ffn with softmax-weight gating (router logits, plus their bias, are the probs; the top-k
+ * weights are soft-maxed), in the order ggml_build_forward_expand reaches it: the weights first,
+ * then the experts, then their sum.
+ */
+function moeFfn(m: MoeLayout, il: number, t: number, rowBytes: number, input: string, op: Op, view: (name: string, of: string, src?: string) => string): string {
+  const inplace = { inplace: true };
+  let probs = op(`moe_logits${il}`, 4 * m.experts * t, [input]);
+  if (m.routerBias) probs = op(`moe_probs${il}`, 4 * m.experts * t, [probs], inplace);
+  const probs3d = view(`moe_probs3d${il}`, probs);
+  const argsort = op(`moe_argsort${il}`, 4 * m.experts * t, [probs]);
+  const topk = view(`moe_topk${il}`, argsort);
+  const picked = op(`moe_weights${il}`, 4 * m.used * t, [probs3d, topk]);
+  const softmax = op(`moe_weights_softmax${il}`, 4 * m.used * t, [view(`moe_weights2d${il}`, picked)], inplace);
+  const weights = view(`moe_weights3d${il}`, softmax);
+  const input3d = view(`moe_in3d${il}`, input);
+  const expertBytes = 4 * m.width * m.used * t;
+  const biased = (name: string, bytes: number, x: string) => (m.expertBiases ? op(`${name}_b`, bytes, [x, topk], inplace) : x);
+  const gate = biased(`moe_gate${il}`, expertBytes, op(`moe_gate${il}`, expertBytes, [input3d, topk]));
+  const up = biased(`moe_up${il}`, expertBytes, op(`moe_up${il}`, expertBytes, [input3d, topk]));
+  const act = op(`moe_act${il}`, expertBytes, [gate, up]);
+  const downBytes = rowBytes * m.used;
+  const down = biased(`moe_down${il}`, downBytes, op(`moe_down${il}`, downBytes, [act, topk]));
+  const weighted = op(`moe_weighted${il}`, downBytes, [down, weights], inplace);
+  const experts = Array.from({ length: m.used }, (_, i) => view(`moe_expert${il}.${i}`, weighted));
+  let sum = experts[0] ?? weighted;
+  for (let i = 1; i < experts.length; i++) sum = op(`moe_sum${il}.${i}`, rowBytes, [sum, experts[i] ?? weighted], inplace);
+  return sum;
+}
+
+/** Per-layer weights the template builds nodes for (a plugin declaring any other is not covered). */
 const TEMPLATE_TENSORS = new Set([
   'attn_norm',
   'attn_q',
@@ -143,44 +229,77 @@ const TEMPLATE_TENSORS = new Set([
   'attn_output',
   'attn_q_norm',
   'attn_k_norm',
+  // a src of FA or of the KQ soft_max: a weight, nothing in the compute buffer
+  'attn_sinks',
   'post_attention_norm',
   'ffn_norm',
   'ffn_gate',
   'ffn_up',
   'ffn_down',
   'post_ffw_norm',
+  'ffn_gate_inp',
+  'ffn_gate_exps',
+  'ffn_up_exps',
+  'ffn_down_exps',
 ]);
+/**
+ * Biases the template covers: Q/K/V biases are added in place over their projection (its only
+ * consumer), so they take no bytes; the others are modelled.
+ */
+const TEMPLATE_BIASES = new Set(['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps']);
 const GLOBAL_TENSORS = new Set(['token_embd.weight', 'output_norm.weight', 'output.weight', 'rope_freqs.weight']);
+const MOE_TENSORS = ['ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps'];
 
 /**
- * The dense layout of a model when the template covers its graph exactly, else null: one standard
- * causal KV cache, RoPE on every layer, the same heads and FFN width on every layer, no MLA, MoE,
- * sinks, softcap, ALiBi or shared KV, and every declared per-layer weight one of TEMPLATE_TENSORS
- * (Q/K norms per head). Keyed on schema facts only.
+ * The layout of a model when the template covers its graph exactly, else null: a standard causal
+ * KV cache or an iSWA pair of them (same head dims on both), RoPE on every layer, the same heads on
+ * every layer, no MLA, softcap, ALiBi or shared KV, and every declared per-layer weight one of
+ * TEMPLATE_TENSORS (Q/K norms per head). The FFN is dense with one width on every layer, or routed
+ * experts on every layer with a gating the plugin's graph facts name. Keyed on schema facts only.
  */
 export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: number): DenseLayout | null {
   const { arch, hparams: h } = model;
   const att = arch.attention;
-  if (model.memory !== 'kv' || h.mla !== null || h.recurrent !== null || h.expertCount > 0 || h.kvShareStart !== null) return null;
-  if (!att.causal.value || att.softcap.value !== null || att.sinks.value || att.alibi.value !== null) return null;
+  const graph = arch.graph;
+  if ((model.memory !== 'kv' && model.memory !== 'iswa') || h.mla !== null || h.recurrent !== null || h.kvShareStart !== null) return null;
+  if (model.memory === 'iswa' && (h.headDimKSwa !== h.headDimK || h.headDimVSwa !== h.headDimV)) return null;
+  if (!att.causal.value || att.softcap.value !== null || att.alibi.value !== null) return null;
   if (arch.tensors.global.some((t) => !GLOBAL_TENSORS.has(t.name))) return null;
   const perLayer = arch.tensors.perLayer.filter((t) => t.layers !== 'mtp');
   const names = new Set<string>();
+  const biases = new Set<string>();
   for (const t of perLayer) {
-    const m = /^blk\.\{i\}\.(\w+)\.weight$/.exec(t.name);
-    if (m === null || !TEMPLATE_TENSORS.has(m[1] ?? '')) return null;
-    if ((m[1] === 'attn_q_norm' || m[1] === 'attn_k_norm') && t.shape.join() !== 'n_embd_head_k') return null;
-    names.add(m[1] ?? '');
+    const m = /^blk\.\{i\}\.(\w+)\.(weight|bias)$/.exec(t.name);
+    const stem = m?.[1] ?? '';
+    if (m === null || (m[2] === 'weight' ? !TEMPLATE_TENSORS.has(stem) : !TEMPLATE_BIASES.has(stem))) return null;
+    if (m[2] === 'bias') {
+      biases.add(stem);
+      continue;
+    }
+    if ((stem === 'attn_q_norm' || stem === 'attn_k_norm') && t.shape.join() !== 'n_embd_head_k') return null;
+    names.add(stem);
   }
   const trunk = model.layers.filter((l) => !l.isMtp);
   const first = trunk[0];
-  if (first === undefined || !names.has('attn_q') || !names.has('ffn_up') || !names.has('ffn_down')) return null;
-  const same = trunk.every((l) => l.kind === 'full' && l.rope && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && l.ffLength === ffnWidth);
+  if (first === undefined || !names.has('attn_q')) return null;
+  // Routed experts: on every layer (no dense FFN, no per-layer choice) and with a gating the template models.
+  const moe = h.expertCount > 0;
+  if (moe) {
+    if (graph?.moeGating?.value !== 'softmax-weight' || h.expertUsedCount < 2 || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
+    if (perLayer.some((t) => t.layers !== undefined && t.layers !== 'all') || names.has('ffn_up') || names.has('ffn_gate') || names.has('ffn_down')) return null;
+  } else if (!names.has('ffn_up') || !names.has('ffn_down') || MOE_TENSORS.some((stem) => names.has(stem))) return null;
+  const same = trunk.every((l) => (l.kind === 'full' || l.kind === 'swa') && l.rope && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moe || l.ffLength === ffnWidth));
   if (!same) return null;
-  const preNorm = names.has('attn_norm') && names.has('ffn_norm');
-  const postNorm = names.has('post_attention_norm') && names.has('post_ffw_norm');
+  // The FFN's input norm is ffn_norm unless the graph facts name another.
+  const ffnNorm = graph?.ffnNorm?.value ?? 'ffn_norm';
+  const postAttentionIsFfnNorm = ffnNorm === 'post_attention_norm';
+  const preNorm = names.has('attn_norm') && names.has(ffnNorm);
+  const postNorm = !postAttentionIsFfnNorm && names.has('post_attention_norm') && names.has('post_ffw_norm');
   // Exactly one norm per block, at one place: pre-norm or post-norm.
-  if (preNorm === postNorm || names.has('attn_norm') !== names.has('ffn_norm') || names.has('post_attention_norm') !== names.has('post_ffw_norm')) return null;
+  if (preNorm === postNorm || names.has('attn_norm') !== names.has(ffnNorm)) return null;
+  if (postAttentionIsFfnNorm ? names.has('post_ffw_norm') : names.has('post_attention_norm') !== names.has('post_ffw_norm')) return null;
+  const expertBiases = ['ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps'].filter((stem) => biases.has(stem)).length;
+  if (expertBiases !== 0 && expertBiases !== 3) return null;
   if (names.has('attn_q_norm') !== att.qkNorm.value || names.has('attn_k_norm') !== att.qkNorm.value) return null;
   return {
     layers: trunk.length,
@@ -195,5 +314,9 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     postNorm,
     qkNorm: att.qkNorm.value,
     vocab,
+    swaLayers: trunk.map((l) => l.kind === 'swa'),
+    attnOutBias: biases.has('attn_output'),
+    moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3 } : null,
+    hiddenStateOutput: graph?.hiddenStateOutput?.value ?? 'none',
   };
 }
