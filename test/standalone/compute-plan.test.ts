@@ -1,7 +1,7 @@
 import { type CacheType, archTable, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
@@ -294,7 +294,7 @@ describe('planCompute: ggml-alloc replayed over the dense template', () => {
   it.each([
     { why: 'an F32 cache (FA casts it)', fixture: exaone4_1_2b, fa: true, cache: 'f32', ffn: 4096 },
     { why: 'two caches (iSWA) and pre- plus post-norms', fixture: gemma3_27b, fa: true, cache: 'f16', ffn: 21504 },
-    { why: 'MoE with no gating in the plugin’s graph facts', fixture: qwen3_30b_a3b, fa: true, cache: 'f16', ffn: 6144 },
+    { why: 'chunked attention, NoPE layers, shared experts', fixture: llama4Scout, fa: true, cache: 'f16', ffn: 16384 },
     { why: 'MLA', fixture: deepseekV3, fa: true, cache: 'f16', ffn: 18432 },
   ] as const)('not covered, the closed form stands: $why', ({ fixture, fa, cache, ffn }) => {
     expect(computeOf(fixture, fa, 4096, 512, 1, ffn, cache).accuracy).toBe('closed-form');
@@ -308,7 +308,7 @@ describe('planCompute: ggml-alloc replayed over the dense template', () => {
  *   npx tsx tools/probe-compute.ts gpt-oss-20b '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>],"nUbatch":[<n_ubatch>],"cache":["<cache>"],"fa":[<fa>]}'
  * The closed form missed the FA rows by 5.6 to 32 MiB.
  */
-describe('planCompute: ggml-alloc replayed over the template, iSWA and routed experts (gpt-oss-20b)', () => {
+describe('planCompute: ggml-alloc replayed over the template, iSWA and routed experts (gpt-oss-20b, qwen3-30b-a3b)', () => {
   it.each([
     { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, nUbatch: 512, sim: 434_559_168 },
     { cache: 'f16', fa: true, nCtx: 24576, nSeq: 3, nUbatch: 512, sim: 456_502_464 },
@@ -321,6 +321,17 @@ describe('planCompute: ggml-alloc replayed over the template, iSWA and routed ex
     { cache: 'f16', fa: false, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 2_263_642_112 },
   ] as const)('$cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', ({ cache, fa, nCtx, nSeq, nUbatch, sim }) => {
     const plan = computeOf(gptOss_20b, fa, nCtx, nUbatch, nSeq, 2880, cache);
+    expect(plan.accuracy).toBe('replayed');
+    expect(plan.bytes).toBe(sim);
+  });
+
+  // qwen3-30b-a3b: softmax gating (in place over the router logits) and weights divided by their clamped sum
+  it.each([
+    { cache: 'q8_0', fa: true, nCtx: 32768, nSeq: 3, sim: 323_758_112 },
+    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 776_946_784 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 1, sim: 861_939_712 },
+  ] as const)('qwen3-30b-a3b, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
+    const plan = computeOf(qwen3_30b_a3b, fa, nCtx, 512, nSeq, 6144, cache);
     expect(plan.accuracy).toBe('replayed');
     expect(plan.bytes).toBe(sim);
   });

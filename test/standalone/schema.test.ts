@@ -154,10 +154,16 @@ const invalidArchs: readonly ArchRow[] = [
     issues: [{ path: 'graph.ffnNorm.value', expected: 'a norm declared in tensors.perLayer (blk.{i}.pre_ffn_norm.weight)' }],
   },
   {
-    name: 'graph.moeGating on an arch without a router',
-    edits: [['graph', { moeGating: { value: 'softmax-weight', cite: aCite } }]],
+    name: 'graph.moe on an arch without a router',
+    edits: [['graph', { moe: { value: { gating: 'softmax', normalizeWeights: true }, cite: aCite } }]],
     plugin: 'exaone4',
-    issues: [{ path: 'graph.moeGating', expected: 'a router' }],
+    issues: [{ path: 'graph.moe', expected: 'a router' }],
+  },
+  {
+    name: 'graph.moe with an unknown gating',
+    edits: [['graph', { moe: { value: { gating: 'sigmoid', normalizeWeights: true }, cite: aCite } }]],
+    plugin: 'exaone4',
+    issues: [{ path: 'graph.moe.value.gating', expected: '"softmax-weight"' }],
   },
   {
     name: 'graph.hiddenStateOutput outside its values',

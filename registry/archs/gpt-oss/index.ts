@@ -43,7 +43,7 @@ export default defineArch({
   graph: {
     hiddenStateOutput: fact('all-rows', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'res->t_h_nextn = the last layer output, before ggml_get_rows(cur, inp_out_ids) (embeddings_nextn_masked defaults to false, so the last layer keeps every row)')),
     ffnNorm: fact('post_attention_norm', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'attn_post_norm normalizes ffn_inp before build_moe_ffn')),
-    moeGating: fact('softmax-weight', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases')),
+    moe: fact({ gating: 'softmax-weight', normalizeWeights: false }, cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases')),
   },
   tensors: {
     global: [

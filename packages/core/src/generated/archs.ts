@@ -3151,13 +3151,16 @@ export const archTable = {
         },
         value: 'all-rows',
       },
-      moeGating: {
+      moe: {
         cite: {
           file: 'src/models/openai-moe.cpp',
           fn: 'llama_model_openai_moe::graph::graph',
           note: 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases',
         },
-        value: 'softmax-weight',
+        value: {
+          gating: 'softmax-weight',
+          normalizeWeights: false,
+        },
       },
     },
     kind: {
@@ -7392,6 +7395,19 @@ export const archTable = {
       },
       vocabSize: 320,
       why: 'GQA 2 (4 heads over 2 KV heads) with an explicit head dim 32 whose Q width differs from n_embd, Q/K norms, and 2 of 4 routed experts so the loader\'s n_expert > 0 checks pass',
+    },
+    graph: {
+      moe: {
+        cite: {
+          file: 'src/models/qwen3moe.cpp',
+          fn: 'llama_model_qwen3moe::graph::graph',
+          note: 'build_moe_ffn(..., LLM_FFN_SILU, norm_w true, expert_weights_scale (not loaded: 0), LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX)',
+        },
+        value: {
+          gating: 'softmax',
+          normalizeWeights: true,
+        },
+      },
     },
     kind: {
       cite: {

@@ -1,6 +1,6 @@
 import { cite } from '../schema/cite.js';
 import type { ResolvedModel } from '../model/resolve-model.js';
-import type { HiddenStateOutput } from '../schema/arch.js';
+import type { HiddenStateOutput, MoeRouting } from '../schema/arch.js';
 import type { AllocGraph, AllocTensor } from './galloc.js';
 
 export const RESERVE_GRAPH_RULE = cite(
@@ -24,6 +24,8 @@ export interface MoeLayout {
   readonly routerBias: boolean;
   /** Per-expert biases on the gate, up and down projections (ggml_add_id). */
   readonly expertBiases: boolean;
+  readonly gating: MoeRouting['gating'];
+  readonly normalizeWeights: boolean;
 }
 
 /** The decoder's layout the template covers (every per-layer tensor of the plugin is one of these). */
@@ -191,20 +193,28 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
 type Op = (name: string, bytes: number, srcs: string[], extra?: Partial<AllocTensor>) => string;
 
 /**
- * build_moe_ffn with softmax-weight gating (router logits, plus their bias, are the probs; the top-k
- * weights are soft-maxed), in the order ggml_build_forward_expand reaches it: the weights first,
- * then the experts, then their sum.
+ * build_moe_ffn without a weight scale, in the order ggml_build_forward_expand reaches it: the
+ * routing weights first, then the experts, then their sum. Softmax gating soft-maxes the router
+ * logits (in place); softmax-weight takes them as the probs and soft-maxes the picked top-k weights
+ * (over a reshape, so not in place). Normalized weights are divided by their clamped row sum.
  */
 function moeFfn(m: MoeLayout, il: number, t: number, rowBytes: number, input: string, op: Op, view: (name: string, of: string, src?: string) => string): string {
   const inplace = { inplace: true };
   let probs = op(`moe_logits${il}`, 4 * m.experts * t, [input]);
-  if (m.routerBias) probs = op(`moe_probs${il}`, 4 * m.experts * t, [probs], inplace);
+  if (m.routerBias) probs = op(`moe_logits_b${il}`, 4 * m.experts * t, [probs], inplace);
+  if (m.gating === 'softmax') probs = op(`moe_probs${il}`, 4 * m.experts * t, [probs], inplace);
   const probs3d = view(`moe_probs3d${il}`, probs);
   const argsort = op(`moe_argsort${il}`, 4 * m.experts * t, [probs]);
   const topk = view(`moe_topk${il}`, argsort);
-  const picked = op(`moe_weights${il}`, 4 * m.used * t, [probs3d, topk]);
-  const softmax = op(`moe_weights_softmax${il}`, 4 * m.used * t, [view(`moe_weights2d${il}`, picked)], inplace);
-  const weights = view(`moe_weights3d${il}`, softmax);
+  let weights = op(`moe_weights${il}`, 4 * m.used * t, [probs3d, topk]);
+  if (m.gating === 'softmax-weight') {
+    weights = view(`moe_weights_sm3d${il}`, op(`moe_weights_softmax${il}`, 4 * m.used * t, [view(`moe_weights_sm2d${il}`, weights)], inplace));
+  }
+  if (m.normalizeWeights) {
+    const rows = view(`moe_weights_norm2d${il}`, weights);
+    const sum = op(`moe_weights_sum_clamped${il}`, 4 * t, [op(`moe_weights_sum${il}`, 4 * t, [rows])], inplace);
+    weights = view(`moe_weights_norm3d${il}`, op(`moe_weights_norm${il}`, 4 * m.used * t, [rows, sum], inplace));
+  }
   const input3d = view(`moe_in3d${il}`, input);
   const expertBytes = 4 * m.width * m.used * t;
   const biased = (name: string, bytes: number, x: string) => (m.expertBiases ? op(`${name}_b`, bytes, [x, topk], inplace) : x);
@@ -285,7 +295,7 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   // Routed experts: on every layer (no dense FFN, no per-layer choice) and with a gating the template models.
   const moe = h.expertCount > 0;
   if (moe) {
-    if (graph?.moeGating?.value !== 'softmax-weight' || h.expertUsedCount < 2 || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
+    if (graph?.moe === undefined || h.expertUsedCount < 2 || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
     if (perLayer.some((t) => t.layers !== undefined && t.layers !== 'all') || names.has('ffn_up') || names.has('ffn_gate') || names.has('ffn_down')) return null;
   } else if (!names.has('ffn_up') || !names.has('ffn_down') || MOE_TENSORS.some((stem) => names.has(stem))) return null;
   const same = trunk.every((l) => (l.kind === 'full' || l.kind === 'swa') && l.rope && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moe || l.ffLength === ffnWidth));
@@ -316,7 +326,7 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     vocab,
     swaLayers: trunk.map((l) => l.kind === 'swa'),
     attnOutBias: biases.has('attn_output'),
-    moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3 } : null,
+    moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3, ...(graph?.moe?.value ?? { gating: 'softmax', normalizeWeights: false }) } : null,
     hiddenStateOutput: graph?.hiddenStateOutput?.value ?? 'none',
   };
 }

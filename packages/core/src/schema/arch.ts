@@ -183,15 +183,23 @@ export type HiddenStateOutput = 'none' | 'all-rows' | 'output-rows';
  * buffer. Each field defaults to the common block: the hidden state is no output, the FFN input is
  * normed by `ffn_norm`, and an MoE router's gating is not modelled.
  */
+/**
+ * build_moe_ffn's routing:
+ * - `gating`: `softmax` soft-maxes the router logits into probabilities; `softmax-weight` takes the
+ *   logits (plus `ffn_gate_inp.bias`) as they are and soft-maxes the picked top-k weights.
+ * - `normalizeWeights` (norm_w): the picked weights are divided by their sum.
+ */
+export interface MoeRouting {
+  readonly gating: 'softmax' | 'softmax-weight';
+  readonly normalizeWeights: boolean;
+}
+
 export interface GraphFacts {
   readonly hiddenStateOutput?: Fact<HiddenStateOutput>;
   /** The per-layer norm (tensor stem) applied before the FFN when it is not `ffn_norm` (gpt-oss: `post_attention_norm`). */
   readonly ffnNorm?: Fact<string>;
-  /**
-   * build_moe_ffn's gating: `softmax-weight` takes the router logits (plus `ffn_gate_inp.bias`) as
-   * the probabilities and soft-maxes the picked top-k weights; no weight normalization.
-   */
-  readonly moeGating?: Fact<'softmax-weight'>;
+  /** How build_moe_ffn routes tokens to experts (the arguments the arch's graph passes it). */
+  readonly moe?: Fact<MoeRouting>;
 }
 
 /**

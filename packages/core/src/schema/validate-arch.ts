@@ -126,7 +126,7 @@ const archShape: Check = object({
     object({
       hiddenStateOutput: optional(factOf(oneOf(['none', 'all-rows', 'output-rows']))),
       ffnNorm: optional(factOf(isString(/^[a-z][a-z0-9_]*$/, 'a per-layer tensor stem (blk.{i}.<stem>.weight)'))),
-      moeGating: optional(factOf(oneOf(['softmax-weight']))),
+      moe: optional(factOf(object({ gating: oneOf(['softmax', 'softmax-weight']), normalizeWeights: isBoolean }))),
     }),
   ),
   tensors: object({ global: arrayOf(tensorDecl, 1), perLayer: arrayOf(tensorDecl, 1), tiedOutputBeforeTokenEmbd: optional(isBoolean), cite: citeCheck }),
@@ -213,8 +213,8 @@ function crossFieldIssues(plugin: ArchPlugin): Issue[] {
   if (ffnNorm !== undefined && !plugin.tensors.perLayer.some((t) => t.name === `blk.{i}.${ffnNorm}.weight`)) {
     issues.push({ path: 'graph.ffnNorm.value', expected: `a norm declared in tensors.perLayer (blk.{i}.${ffnNorm}.weight)`, found: `"${ffnNorm}"` });
   }
-  if (plugin.graph?.moeGating !== undefined && !plugin.tensors.perLayer.some((t) => t.name === 'blk.{i}.ffn_gate_inp.weight')) {
-    issues.push({ path: 'graph.moeGating', expected: 'a router (blk.{i}.ffn_gate_inp.weight in tensors.perLayer) for the gating to apply to', found: 'none declared' });
+  if (plugin.graph?.moe !== undefined && !plugin.tensors.perLayer.some((t) => t.name === 'blk.{i}.ffn_gate_inp.weight')) {
+    issues.push({ path: 'graph.moe', expected: 'a router (blk.{i}.ffn_gate_inp.weight in tensors.perLayer) for the routing to apply to', found: 'none declared' });
   }
   if (layers.type === 'swa') {
     const { window, activation } = layers;
