@@ -336,6 +336,17 @@ describe('planCompute: ggml-alloc replayed over the template, iSWA and routed ex
     expect(plan.bytes).toBe(sim);
   });
 
+  // exaone4-32b: iSWA (3 SWA layers of 4,608 cells per full one) and NoPE on the full layers (Q/K normed, not roped)
+  it.each([
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 403_454_080 },
+    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 986_025_088 },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 3, sim: 230_709_280 },
+  ] as const)('exaone4-32b, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
+    const plan = computeOf(exaone4_32b, fa, nCtx, 512, nSeq, 27392, cache);
+    expect(plan.accuracy).toBe('replayed');
+    expect(plan.bytes).toBe(sim);
+  });
+
   it('without the kept hidden state the replay lands one [n_embd, n] f32 row block short (2880 · 512 · 4 B at 32k × 1, FA)', () => {
     const model = modelOf(gptOss_20b);
     const layout = denseLayoutOf(model, gptOss_20b.vocabSize, 2880);

@@ -45,6 +45,8 @@ export interface DenseLayout {
   /** RMS norm of Q and K per head before RoPE. */
   readonly qkNorm: boolean;
   readonly vocab: number;
+  /** Per layer: Q and K get RoPE (false on NoPE layers); layer 0 does, so the positions are reached there. */
+  readonly ropeLayers: readonly boolean[];
   /** Per layer: attends through the SWA cache of an iSWA memory (all false: one cache). */
   readonly swaLayers: readonly boolean[];
   /** attn_output.bias added after the output projection. */
@@ -124,12 +126,14 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const c = cacheOf(il);
     const layerCells = c === '_swa' ? swaCells : cells;
     const input = d.preNorm ? norm(`attn_norm${il}`, row(n), x) : x;
-    // Q and K are reshaped (views) before their norm or RoPE, which therefore cannot run in place.
+    // Q and K are reshaped (views) before their norm or RoPE, which therefore cannot run in place; a
+    // NoPE layer skips the RoPE. Returns the tensor and the allocated tensor it is (or views).
     const qk = (name: string, bytes: number) => {
       const cur = op(`${name}cur${il}`, bytes, [input]);
       const normed = d.qkNorm ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, cur);
-      const roped = op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace);
-      return rot.k > 0 ? rotate(`${name}rot${il}`, bytes, roped, roped, `k_rot${c}`) : roped;
+      const roped = d.ropeLayers[il] === false ? normed : op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace);
+      if (rot.k > 0) return { t: rotate(`${name}rot${il}`, bytes, roped, roped === normed && !d.qkNorm ? cur : roped, `k_rot${c}`), root: `${name}rot${il}` };
+      return { t: roped, root: roped === normed && !d.qkNorm ? cur : roped };
     };
     const vOf = () => {
       const vc = op(`Vcur${il}`, v, [input]);
@@ -137,21 +141,20 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
       return rot.v > 0 ? { vv: rotate(`Vrot${il}`, v, vv, vc, `v_rot${c}`), vRoot: `Vrot${il}` } : { vv, vRoot: vc };
     };
     // The single-cache build_attn expands Q, V, K (K last for the RoPE-into-cache fusion); the iSWA one Q, K, V.
-    const qr = qk('Q', q);
+    const { t: qr, root: qRoot } = qk('Q', q);
     let vv: string;
     let vRoot: string;
     let kr: string;
+    let kRoot: string;
     if (iswa) {
-      kr = qk('K', k);
+      ({ t: kr, root: kRoot } = qk('K', k));
       ({ vv, vRoot } = vOf());
     } else {
       ({ vv, vRoot } = vOf());
-      kr = qk('K', k);
+      ({ t: kr, root: kRoot } = qk('K', k));
     }
-    const kRoot = rot.k > 0 ? `Krot${il}` : kr;
     op(`setK${il}`, 0, [view(`Kset${il}`, kRoot, kr), `k_idxs${c}`], { viewOf: 'cache' });
     op(`setV${il}`, 0, [view(`Vset${il}`, vRoot, vv), `v_idxs${c}`], { viewOf: 'cache' });
-    const qRoot = rot.k > 0 ? `Qrot${il}` : qr;
     const qPerm = view(`Qperm${il}`, qRoot, qr);
     // FA: one op; without: kq = K·Q (f32, cells per token and head), soft_max in place, V·kq, then the
     // permuted result made contiguous.
@@ -262,8 +265,9 @@ const MOE_TENSORS = ['ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_e
 
 /**
  * The layout of a model when the template covers its graph exactly, else null: a standard causal
- * KV cache or an iSWA pair of them (same head dims on both), RoPE on every layer, the same heads on
- * every layer, no MLA, softcap, ALiBi or shared KV, and every declared per-layer weight one of
+ * KV cache or an iSWA pair of them (same head dims on both), RoPE on layer 0 (NoPE layers may
+ * follow), the same heads on every layer, no MLA, softcap, ALiBi or shared KV, and every declared
+ * per-layer weight one of
  * TEMPLATE_TENSORS (Q/K norms per head). The FFN is dense with one width on every layer, or routed
  * experts on every layer with a gating the plugin's graph facts name. Keyed on schema facts only.
  */
@@ -298,8 +302,8 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     if (graph?.moe === undefined || h.expertUsedCount < 2 || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
     if (perLayer.some((t) => t.layers !== undefined && t.layers !== 'all') || names.has('ffn_up') || names.has('ffn_gate') || names.has('ffn_down')) return null;
   } else if (!names.has('ffn_up') || !names.has('ffn_down') || MOE_TENSORS.some((stem) => names.has(stem))) return null;
-  const same = trunk.every((l) => (l.kind === 'full' || l.kind === 'swa') && l.rope && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moe || l.ffLength === ffnWidth));
-  if (!same) return null;
+  const same = trunk.every((l) => (l.kind === 'full' || l.kind === 'swa') && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moe || l.ffLength === ffnWidth));
+  if (!same || !first.rope) return null;
   // The FFN's input norm is ffn_norm unless the graph facts name another.
   const ffnNorm = graph?.ffnNorm?.value ?? 'ffn_norm';
   const postAttentionIsFfnNorm = ffnNorm === 'post_attention_norm';
@@ -324,6 +328,7 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     postNorm,
     qkNorm: att.qkNorm.value,
     vocab,
+    ropeLayers: trunk.map((l) => l.rope),
     swaLayers: trunk.map((l) => l.kind === 'swa'),
     attnOutBias: biases.has('attn_output'),
     moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3, ...(graph?.moe?.value ?? { gating: 'softmax', normalizeWeights: false }) } : null,
