@@ -124,7 +124,9 @@ function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number
   if (decision.cacheTypeK === 'f32' || decision.cacheTypeV === 'f32') return null;
   let entry = replays.get(model.hparams);
   if (entry === undefined || (entry.layout !== null && (entry.layout.vocab !== vocab || entry.layout.ffnWidth !== ffnWidth))) {
-    entry = { layout: denseLayoutOf(model, vocab, ffnWidth), peaks: new Map() };
+    // A planned model carries its tensor list: which form of an alternative the file has.
+    const tensors = 'tensors' in model ? new Set((model.tensors as readonly { name: string }[]).map((t) => t.name)) : undefined;
+    entry = { layout: denseLayoutOf(model, vocab, ffnWidth, tensors === undefined ? undefined : (name) => tensors.has(name)), peaks: new Map() };
     replays.set(model.hparams, entry);
   }
   const layout = entry.layout;

@@ -269,17 +269,24 @@ const MOE_TENSORS = ['ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_e
  * follow), the same heads on every layer, no MLA, softcap, ALiBi or shared KV, and every declared
  * per-layer weight one of
  * TEMPLATE_TENSORS (Q/K norms per head). The FFN is dense with one width on every layer, or routed
- * experts on every layer with a gating the plugin's graph facts name. Keyed on schema facts only.
+ * experts on every layer with a gating the plugin's graph facts name. Keyed on schema facts only,
+ * and on the file's tensor names where given (`inFile`), for the form of an alternative.
  */
-export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: number): DenseLayout | null {
+export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: number, inFile?: (tensor: string) => boolean): DenseLayout | null {
   const { arch, hparams: h } = model;
   const att = arch.attention;
   const graph = arch.graph;
   if ((model.memory !== 'kv' && model.memory !== 'iswa') || h.mla !== null || h.recurrent !== null || h.kvShareStart !== null) return null;
   if (model.memory === 'iswa' && (h.headDimKSwa !== h.headDimK || h.headDimVSwa !== h.headDimV)) return null;
-  if (!att.causal.value || att.softcap.value !== null || att.alibi.value !== null) return null;
+  // Soft-capping scales and tanhs in place over a tensor with no other consumer: no bytes of its own.
+  if (!att.causal.value || att.alibi.value !== null) return null;
   if (arch.tensors.global.some((t) => !GLOBAL_TENSORS.has(t.name))) return null;
-  const perLayer = arch.tensors.perLayer.filter((t) => t.layers !== 'mtp');
+  // An alternative form (a fused attn_qkv instead of Q, K, V) is not the graph the template builds:
+  // a file that uses it is not covered, one that does not (or no file at all) has the main form.
+  const alternatives = arch.tensors.perLayer.filter((t) => t.insteadOf !== undefined);
+  if (inFile !== undefined && alternatives.some((t) => inFile(t.name.replace('{i}', '0')))) return null;
+  const alternativeStems = new Set(alternatives.map((t) => t.name.replace(/\.(weight|bias)$/, '')));
+  const perLayer = arch.tensors.perLayer.filter((t) => t.layers !== 'mtp' && !alternativeStems.has(t.name.replace(/\.(weight|bias)$/, '')));
   const names = new Set<string>();
   const biases = new Set<string>();
   for (const t of perLayer) {
@@ -309,8 +316,8 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   const postAttentionIsFfnNorm = ffnNorm === 'post_attention_norm';
   const preNorm = names.has('attn_norm') && names.has(ffnNorm);
   const postNorm = !postAttentionIsFfnNorm && names.has('post_attention_norm') && names.has('post_ffw_norm');
-  // Exactly one norm per block, at one place: pre-norm or post-norm.
-  if (preNorm === postNorm || names.has('attn_norm') !== names.has(ffnNorm)) return null;
+  // Norms before the blocks, after them, or both (sandwich), each in pairs.
+  if ((!preNorm && !postNorm) || names.has('attn_norm') !== names.has(ffnNorm)) return null;
   if (postAttentionIsFfnNorm ? names.has('post_ffw_norm') : names.has('post_attention_norm') !== names.has('post_ffw_norm')) return null;
   const expertBiases = ['ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps'].filter((stem) => biases.has(stem)).length;
   if (expertBiases !== 0 && expertBiases !== 3) return null;
