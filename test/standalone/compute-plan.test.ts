@@ -1,7 +1,7 @@
 import { type CacheType, archTable, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
@@ -363,6 +363,25 @@ describe('planCompute: ggml-alloc replayed over the template, iSWA and routed ex
     const model = modelOf(gemma2_9b);
     expect(denseLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name !== 'blk.0.attn_qkv.weight')).not.toBeNull();
     expect(denseLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name === 'blk.0.attn_qkv.weight')).toBeNull();
+  });
+
+  // phi-3-mini-4k: fused attn_qkv (strided Q/K/V views), fused gate+up (2·n_ff, halved by the GLU), and
+  // the layer-output add taking the residual first, so ggml-alloc reuses the residual's block.
+  it.each([
+    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, sim: 95_086_720 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 308_893_792 },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 1, sim: 81_803_264 },
+  ] as const)('phi-3-mini-4k, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
+    const plan = computeOf(phi3_mini_4k, fa, nCtx, 512, nSeq, 8192, cache);
+    expect(plan.accuracy).toBe('replayed');
+    expect(plan.bytes).toBe(sim);
+  });
+
+  it('phi-3-mini-4k with the layer-output add read the other way round lands one [n_embd, n] f32 block above the runtime (4096 × 1, FA: 95,041,536 B)', () => {
+    const layout = denseLayoutOf(modelOf(phi3_mini_4k), phi3_mini_4k.vocabSize, 8192);
+    if (layout === null) throw new Error('phi-3-mini-4k is not covered by the template');
+    expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 4096, true))).toBe(95_041_536);
+    expect(simulateAlloc(denseReserveGraph({ ...layout, ffnResidualFirst: false }, 512, 512, 4096, true))).toBe(95_041_536 + 3072 * 512 * 4);
   });
 
   it('without the kept hidden state the replay lands one [n_embd, n] f32 row block short (2880 · 512 · 4 B at 32k × 1, FA)', () => {

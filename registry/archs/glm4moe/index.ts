@@ -47,7 +47,7 @@ export default defineArch({
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
   graph: {
-    hiddenStateOutput: fact('output-rows', cite('src/models/glm4-moe.cpp', 'llama_model_glm4_moe::graph::graph', 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur')),
+    hiddenStateOutput: fact('output-rows', cite('src/models/glm4-moe.cpp', 'llama_model_glm4_moe::graph', 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur')),
   },
   tensors: {
     global: [

@@ -41,9 +41,9 @@ export default defineArch({
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
   graph: {
-    hiddenStateOutput: fact('all-rows', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'res->t_h_nextn = the last layer output, before ggml_get_rows(cur, inp_out_ids) (embeddings_nextn_masked defaults to false, so the last layer keeps every row)')),
-    ffnNorm: fact('post_attention_norm', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'attn_post_norm normalizes ffn_inp before build_moe_ffn')),
-    moe: fact({ gating: 'softmax-weight', normalizeWeights: false }, cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph::graph', 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases')),
+    hiddenStateOutput: fact('all-rows', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph', 'res->t_h_nextn = the last layer output, before ggml_get_rows(cur, inp_out_ids) (embeddings_nextn_masked defaults to false, so the last layer keeps every row)')),
+    ffnNorm: fact('post_attention_norm', cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph', 'attn_post_norm normalizes ffn_inp before build_moe_ffn')),
+    moe: fact({ gating: 'softmax-weight', normalizeWeights: false }, cite('src/models/openai-moe.cpp', 'llama_model_openai_moe::graph', 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases')),
   },
   tensors: {
     global: [

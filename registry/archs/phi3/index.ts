@@ -38,6 +38,9 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
+  graph: {
+    ffnResidualFirst: fact(true, cite('src/models/phi3.cpp', 'llama_model_phi3::graph', 'cur = ggml_add(ctx0, residual, cur) after the FFN')),
+  },
   tensors: {
     global: [
       { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },

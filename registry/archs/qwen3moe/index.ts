@@ -35,7 +35,7 @@ export default defineArch({
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
   graph: {
-    moe: fact({ gating: 'softmax', normalizeWeights: true }, cite('src/models/qwen3moe.cpp', 'llama_model_qwen3moe::graph::graph', 'build_moe_ffn(..., LLM_FFN_SILU, norm_w true, expert_weights_scale (not loaded: 0), LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX)')),
+    moe: fact({ gating: 'softmax', normalizeWeights: true }, cite('src/models/qwen3moe.cpp', 'llama_model_qwen3moe::graph', 'build_moe_ffn(..., LLM_FFN_SILU, norm_w true, expert_weights_scale (not loaded: 0), LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX)')),
   },
   tensors: {
     global: [

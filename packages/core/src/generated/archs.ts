@@ -920,7 +920,7 @@ export const archTable = {
       hiddenStateOutput: {
         cite: {
           file: 'src/models/deepseek2.cpp',
-          fn: 'llama_model_deepseek2::graph::graph',
+          fn: 'llama_model_deepseek2::graph',
           note: 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur',
         },
         value: 'output-rows',
@@ -2764,7 +2764,7 @@ export const archTable = {
       hiddenStateOutput: {
         cite: {
           file: 'src/models/glm4-moe.cpp',
-          fn: 'llama_model_glm4_moe::graph::graph',
+          fn: 'llama_model_glm4_moe::graph',
           note: 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur',
         },
         value: 'output-rows',
@@ -3138,7 +3138,7 @@ export const archTable = {
       ffnNorm: {
         cite: {
           file: 'src/models/openai-moe.cpp',
-          fn: 'llama_model_openai_moe::graph::graph',
+          fn: 'llama_model_openai_moe::graph',
           note: 'attn_post_norm normalizes ffn_inp before build_moe_ffn',
         },
         value: 'post_attention_norm',
@@ -3146,7 +3146,7 @@ export const archTable = {
       hiddenStateOutput: {
         cite: {
           file: 'src/models/openai-moe.cpp',
-          fn: 'llama_model_openai_moe::graph::graph',
+          fn: 'llama_model_openai_moe::graph',
           note: 'res->t_h_nextn = the last layer output, before ggml_get_rows(cur, inp_out_ids) (embeddings_nextn_masked defaults to false, so the last layer keeps every row)',
         },
         value: 'all-rows',
@@ -3154,7 +3154,7 @@ export const archTable = {
       moe: {
         cite: {
           file: 'src/models/openai-moe.cpp',
-          fn: 'llama_model_openai_moe::graph::graph',
+          fn: 'llama_model_openai_moe::graph',
           note: 'build_moe_ffn(..., LLM_FFN_SWIGLU_OAI_MOE, norm_w false, LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX_WEIGHT) with gate_inp, up, gate and down biases',
         },
         value: {
@@ -6649,6 +6649,16 @@ export const archTable = {
       vocabSize: 320,
       why: 'attention.sliding_window 128 is present (as Phi-3 converters write it) to prove the runtime ignores it: both layers keep the whole context; GQA 2 (as Phi-3 medium) with head dim 32 = n_embd / n_head as the n_embd-wide Q requires; the fused attn_qkv and fused gate/up of real Phi-3 GGUFs',
     },
+    graph: {
+      ffnResidualFirst: {
+        cite: {
+          file: 'src/models/phi3.cpp',
+          fn: 'llama_model_phi3::graph',
+          note: 'cur = ggml_add(ctx0, residual, cur) after the FFN',
+        },
+        value: true,
+      },
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -7400,7 +7410,7 @@ export const archTable = {
       moe: {
         cite: {
           file: 'src/models/qwen3moe.cpp',
-          fn: 'llama_model_qwen3moe::graph::graph',
+          fn: 'llama_model_qwen3moe::graph',
           note: 'build_moe_ffn(..., LLM_FFN_SILU, norm_w true, expert_weights_scale (not loaded: 0), LLAMA_EXPERT_GATING_FUNC_TYPE_SOFTMAX)',
         },
         value: {

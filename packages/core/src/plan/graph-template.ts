@@ -51,6 +51,12 @@ export interface DenseLayout {
   readonly swaLayers: readonly boolean[];
   /** attn_output.bias added after the output projection. */
   readonly attnOutBias: boolean;
+  /** Q, K and V are strided views of one fused attn_qkv projection. */
+  readonly fusedQkv: boolean;
+  /** ffn_up projects to 2·n_ff and a one-source GLU halves it (no ffn_gate). */
+  readonly fusedGateUp: boolean;
+  /** The layer-output add takes the residual as its first source (graph.ffnResidualFirst). */
+  readonly ffnResidualFirst: boolean;
   /** Routed experts instead of the dense FFN. */
   readonly moe: MoeLayout | null;
   /**
@@ -128,17 +134,24 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const input = d.preNorm ? norm(`attn_norm${il}`, row(n), x) : x;
     // Q and K are reshaped (views) before their norm or RoPE, which therefore cannot run in place; a
     // NoPE layer skips the RoPE. Returns the tensor and the allocated tensor it is (or views).
+    // A fused attn_qkv is one projection whose Q, K and V are strided views (made at Q, its first use).
+    let qkv: string | undefined;
+    const projection = (name: string, bytes: number) => (d.fusedQkv ? (qkv ??= op(`qkv${il}`, q + k + v, [input])) : op(`${name}cur${il}`, bytes, [input]));
     const qk = (name: string, bytes: number) => {
-      const cur = op(`${name}cur${il}`, bytes, [input]);
+      const cur = projection(name, bytes);
       const normed = d.qkNorm ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, cur);
       const roped = d.ropeLayers[il] === false ? normed : op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace);
       if (rot.k > 0) return { t: rotate(`${name}rot${il}`, bytes, roped, roped === normed && !d.qkNorm ? cur : roped, `k_rot${c}`), root: `${name}rot${il}` };
       return { t: roped, root: roped === normed && !d.qkNorm ? cur : roped };
     };
     const vOf = () => {
-      const vc = op(`Vcur${il}`, v, [input]);
-      const vv = view(`Vview${il}`, vc);
-      return rot.v > 0 ? { vv: rotate(`Vrot${il}`, v, vv, vc, `v_rot${c}`), vRoot: `Vrot${il}` } : { vv, vRoot: vc };
+      const vc = projection('V', v);
+      let vv = view(`Vview${il}`, vc);
+      let vRoot = vc;
+      // A strided V view is copied contiguous where a reshape needs it: before the rotation, and for
+      // the transposed store without FA (cpy_v's ggml_cont_2d).
+      if (d.fusedQkv && (rot.v > 0 || !fa)) vv = vRoot = op(`Vcont${il}`, v, [vv]);
+      return rot.v > 0 ? { vv: rotate(`Vrot${il}`, v, vv, vRoot, `v_rot${c}`), vRoot: `Vrot${il}` } : { vv, vRoot };
     };
     // The single-cache build_attn expands Q, V, K (K last for the RoPE-into-cache fusion); the iSWA one Q, K, V.
     const { t: qr, root: qRoot } = qk('Q', q);
@@ -179,13 +192,18 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     if (d.moe !== null) {
       out = moeFfn(d.moe, il, t, row(t), ffnIn, op, view);
     } else {
+      // gated: gate and up, their GLU; fused gate+up: one projection twice as wide, halved by the GLU;
+      // ungated: up, activated in place.
       const act = d.gated
         ? op(`glu${il}`, ffn(t), [op(`gate${il}`, ffn(t), [ffnIn]), op(`up${il}`, ffn(t), [ffnIn])])
-        : op(`act${il}`, ffn(t), [op(`up${il}`, ffn(t), [ffnIn])], inplace);
+        : d.fusedGateUp
+          ? op(`glu${il}`, ffn(t), [op(`gate_up${il}`, 2 * ffn(t), [ffnIn])])
+          : op(`act${il}`, ffn(t), [op(`up${il}`, ffn(t), [ffnIn])], inplace);
       out = op(`ffn_out${il}`, row(t), [act]);
     }
     if (d.postNorm) out = norm(`ffn_post_norm${il}`, row(t), out);
-    x = op(`l_out${il}`, row(t), [out, ffnInp], { inplace: true, output: last && d.hiddenStateOutput !== 'none' });
+    // ggml-alloc reuses the first source it alone still consumes: the FFN output, or the residual where the add takes it first.
+    x = op(`l_out${il}`, row(t), d.ffnResidualFirst ? [ffnInp, out] : [out, ffnInp], { inplace: true, output: last && d.hiddenStateOutput !== 'none' });
   }
   if (d.hiddenStateOutput === 'all-rows') x = op('out_rows', row(o), [x, 'out_ids']);
   const resultNorm = op('result_norm.w', row(o), [op('result_norm', row(o), [x], inplace)], { inplace: true, output: true });
@@ -239,6 +257,7 @@ const TEMPLATE_TENSORS = new Set([
   'attn_q',
   'attn_k',
   'attn_v',
+  'attn_qkv',
   'attn_output',
   'attn_q_norm',
   'attn_k_norm',
@@ -256,11 +275,12 @@ const TEMPLATE_TENSORS = new Set([
   'ffn_down_exps',
 ]);
 /**
- * Biases the template covers: Q/K/V biases are added in place over their projection (its only
+ * Biases the template covers: Q/K/V (or fused QKV) biases are added in place over their projection (its only
  * consumer), so they take no bytes; the others are modelled.
  */
-const TEMPLATE_BIASES = new Set(['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps']);
-const GLOBAL_TENSORS = new Set(['token_embd.weight', 'output_norm.weight', 'output.weight', 'rope_freqs.weight']);
+const TEMPLATE_BIASES = new Set(['attn_q', 'attn_k', 'attn_v', 'attn_qkv', 'attn_output', 'ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps']);
+// RoPE frequency factors are weights RoPE reads: no bytes in the compute buffer.
+const GLOBAL_TENSORS = new Set(['token_embd.weight', 'output_norm.weight', 'output.weight', 'rope_freqs.weight', 'rope_factors_long.weight', 'rope_factors_short.weight']);
 const MOE_TENSORS = ['ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps'];
 
 /**
@@ -287,11 +307,16 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   if (inFile !== undefined && alternatives.some((t) => inFile(t.name.replace('{i}', '0')))) return null;
   const alternativeStems = new Set(alternatives.map((t) => t.name.replace(/\.(weight|bias)$/, '')));
   const perLayer = arch.tensors.perLayer.filter((t) => t.layers !== 'mtp' && !alternativeStems.has(t.name.replace(/\.(weight|bias)$/, '')));
+  // A required attn_qkv is the projection the graph uses; optional separate Q/K/V beside it are unused.
+  const qkvDecl = perLayer.find((t) => t.name === 'blk.{i}.attn_qkv.weight');
+  const fusedQkv = qkvDecl !== undefined && qkvDecl.optional !== true;
+  if (qkvDecl !== undefined && !fusedQkv && inFile?.('blk.0.attn_qkv.weight') === true) return null;
   const names = new Set<string>();
   const biases = new Set<string>();
   for (const t of perLayer) {
     const m = /^blk\.\{i\}\.(\w+)\.(weight|bias)$/.exec(t.name);
     const stem = m?.[1] ?? '';
+    if (fusedQkv ? ['attn_q', 'attn_k', 'attn_v'].includes(stem) && t.optional === true : stem === 'attn_qkv') continue;
     if (m === null || (m[2] === 'weight' ? !TEMPLATE_TENSORS.has(stem) : !TEMPLATE_BIASES.has(stem))) return null;
     if (m[2] === 'bias') {
       biases.add(stem);
@@ -302,7 +327,9 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   }
   const trunk = model.layers.filter((l) => !l.isMtp);
   const first = trunk[0];
-  if (first === undefined || !names.has('attn_q')) return null;
+  if (first === undefined || !(names.has('attn_q') || fusedQkv)) return null;
+  // Fused Q/K views are RoPE'd straight into fresh tensors; a Q/K norm or a NoPE layer over them is not modelled.
+  if (fusedQkv && (att.qkNorm.value || trunk.some((l) => !l.rope))) return null;
   // Routed experts: on every layer (no dense FFN, no per-layer choice) and with a gating the template models.
   const moe = h.expertCount > 0;
   if (moe) {
@@ -337,6 +364,9 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     vocab,
     ropeLayers: trunk.map((l) => l.rope),
     swaLayers: trunk.map((l) => l.kind === 'swa'),
+    fusedQkv,
+    fusedGateUp: !names.has('ffn_gate') && perLayer.some((t) => t.name === 'blk.{i}.ffn_up.weight' && t.shape[1] === '2*n_ff'),
+    ffnResidualFirst: graph?.ffnResidualFirst?.value ?? false,
     attnOutBias: biases.has('attn_output'),
     moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3, ...(graph?.moe?.value ?? { gating: 'softmax', normalizeWeights: false }) } : null,
     hiddenStateOutput: graph?.hiddenStateOutput?.value ?? 'none',

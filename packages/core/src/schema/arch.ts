@@ -198,6 +198,8 @@ export interface GraphFacts {
   readonly hiddenStateOutput?: Fact<HiddenStateOutput>;
   /** The per-layer norm (tensor stem) applied before the FFN when it is not `ffn_norm` (gpt-oss: `post_attention_norm`). */
   readonly ffnNorm?: Fact<string>;
+  /** The layer-output add takes the residual first (ggml_add(residual, ffn_out)), so ggml-alloc reuses the residual's block. */
+  readonly ffnResidualFirst?: Fact<boolean>;
   /** How build_moe_ffn routes tokens to experts (the arguments the arch's graph passes it). */
   readonly moe?: Fact<MoeRouting>;
 }

@@ -125,6 +125,7 @@ const archShape: Check = object({
   graph: optional(
     object({
       hiddenStateOutput: optional(factOf(oneOf(['none', 'all-rows', 'output-rows']))),
+      ffnResidualFirst: optional(factOf(isBoolean)),
       ffnNorm: optional(factOf(isString(/^[a-z][a-z0-9_]*$/, 'a per-layer tensor stem (blk.{i}.<stem>.weight)'))),
       moe: optional(factOf(object({ gating: oneOf(['softmax', 'softmax-weight']), normalizeWeights: isBoolean }))),
     }),
