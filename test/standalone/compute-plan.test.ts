@@ -254,39 +254,84 @@ describe('simulateAlloc: ggml-alloc over a whole graph (where the logits land)',
 });
 
 /**
- * planCompute replays ggml-alloc over graph-template.ts's reserve graph where it covers the model
- * (dense, RoPE'd, one standard cache, no F32 cache). `sim` is the runtime's compute buffer at points the
- * accuracy grid does not hold (3 sequences: 513 tokens), from
- *   npx tsx tools/probe-compute.ts <fixture> '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>],"cache":["<cache>"],"fa":[<fa>]}'
- * The closed forms miss all but the 208/266.5 MiB points: the logits land above what the last layer
- * leaves allocated, and a quantized cache's Hadamard rotation moves that address.
+ * planCompute replays ggml-alloc over graph-template.ts's reserve graph where it covers the model.
+ * `sim` is the runtime's compute buffer at points the accuracy grid does not hold (3 sequences: 513
+ * tokens; other ubatches), from
+ *   npx tsx tools/probe-compute.ts <fixture> '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>],"nUbatch":[<n_ubatch>],"cache":["<cache>"],"fa":[<fa>]}'
+ * The closed forms miss most of these: the logits land above what the last layer leaves allocated,
+ * a quantized cache's Hadamard rotation moves that address, and gpt-oss keeps its last hidden state.
  */
-describe('planCompute: ggml-alloc replayed over the dense template', () => {
-  it.each([
-    { fixture: exaone4_1_2b, ffn: 4096, cache: 'f16', nCtx: 8192, nSeq: 1, sim: 234_895_360 },
-    { fixture: exaone4_1_2b, ffn: 4096, cache: 'f16', nCtx: 28672, nSeq: 3, sim: 236_504_192 },
-    { fixture: exaone4_1_2b, ffn: 4096, cache: 'q8_0', nCtx: 8192, nSeq: 3, sim: 225_242_752 },
-    { fixture: exaone4_1_2b, ffn: 4096, cache: 'q4_1', nCtx: 20480, nSeq: 3, sim: 222_308_384 },
-    { fixture: exaone4_1_2b, ffn: 4096, cache: 'q8_0', nCtx: 28672, nSeq: 1, sim: 243_271_680 },
-    { fixture: llama31_8b, ffn: 14336, cache: 'f16', nCtx: 24576, nSeq: 3, sim: 279_463_968 },
-    { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 16384, nSeq: 1, sim: 287_836_160 },
-    { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 24576, nSeq: 1, sim: 279_447_552 },
-    { fixture: llama31_8b, ffn: 14336, cache: 'q4_0', nCtx: 24576, nSeq: 3, sim: 287_852_576 },
-    { fixture: qwen3_8b, ffn: 12288, cache: 'f16', nCtx: 28672, nSeq: 3, sim: 327_960_608 },
-    { fixture: qwen3_8b, ffn: 12288, cache: 'q8_0', nCtx: 28672, nSeq: 3, sim: 336_349_216 },
-  ] as const)('$fixture.name, $cache, ctx $nCtx × $nSeq seq', ({ fixture, ffn, cache, nCtx, nSeq, sim }) => {
-    const plan = computeOf(fixture, true, nCtx, 512, nSeq, ffn, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
+type ReplayPoint = { fixture: ModelFixture; ffn: number; cache: CacheType; fa: boolean; nCtx: number; nSeq: number; nUbatch?: number; sim: number };
+const replayPoints = (fixture: ModelFixture, ffn: number, points: readonly Omit<ReplayPoint, 'fixture' | 'ffn'>[]): ReplayPoint[] => points.map((point) => ({ fixture, ffn, ...point }));
+const REPLAY_POINTS: readonly ReplayPoint[] = [
+  // dense, one cache, Q/K norms and post-norms (FA off: F32 mask, transposed V, kq and its in-place soft_max)
+  ...replayPoints(exaone4_1_2b, 4096, [
+    { cache: 'f16', fa: true, nCtx: 8192, nSeq: 1, sim: 234_895_360 },
+    { cache: 'f16', fa: true, nCtx: 28672, nSeq: 3, sim: 236_504_192 },
+    { cache: 'q8_0', fa: true, nCtx: 8192, nSeq: 3, sim: 225_242_752 },
+    { cache: 'q4_1', fa: true, nCtx: 20480, nSeq: 3, sim: 222_308_384 },
+    { cache: 'q8_0', fa: true, nCtx: 28672, nSeq: 1, sim: 243_271_680 },
+    { cache: 'f16', fa: false, nCtx: 4096, nSeq: 4, sim: 230_696_960 },
+    { cache: 'f16', fa: false, nCtx: 8192, nSeq: 3, sim: 234_398_816 },
+    { cache: 'f16', fa: false, nCtx: 20480, nSeq: 3, sim: 486_974_560 },
+  ]),
+  ...replayPoints(llama31_8b, 14336, [
+    { cache: 'f16', fa: true, nCtx: 24576, nSeq: 3, sim: 279_463_968 },
+    { cache: 'q4_0', fa: true, nCtx: 16384, nSeq: 1, sim: 287_836_160 },
+    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 1, sim: 279_447_552 },
+    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, sim: 287_852_576 },
+  ]),
+  ...replayPoints(qwen3_8b, 12288, [
+    { cache: 'f16', fa: true, nCtx: 28672, nSeq: 3, sim: 327_960_608 },
+    { cache: 'q8_0', fa: true, nCtx: 28672, nSeq: 3, sim: 336_349_216 },
+  ]),
+  // iSWA (even layers SWA, 768 cells here), attention sinks, routed experts with softmax-weight gating and
+  // per-expert biases, the last layer's output kept as a graph output (t_h_nextn); other ubatches
+  ...replayPoints(gptOss_20b, 2880, [
+    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, sim: 434_559_168 },
+    { cache: 'f16', fa: true, nCtx: 24576, nSeq: 3, sim: 456_502_464 },
+    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, sim: 432_928_960 },
+    { cache: 'q8_0', fa: true, nCtx: 8192, nSeq: 2, sim: 434_591_744 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 586_656_640 },
+    { cache: 'f16', fa: false, nCtx: 8192, nSeq: 4, sim: 457_193_472 },
+    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 256, sim: 228_076_544 },
+    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 913_879_040 },
+    { cache: 'f16', fa: false, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 2_263_642_112 },
+  ]),
+  // softmax gating (in place over the router logits), weights divided by their clamped sum
+  ...replayPoints(qwen3_30b_a3b, 6144, [
+    { cache: 'q8_0', fa: true, nCtx: 32768, nSeq: 3, sim: 323_758_112 },
+    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 776_946_784 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 1, sim: 861_939_712 },
+  ]),
+  // iSWA (3 SWA layers of 4,608 cells per full one), NoPE on the full layers (Q/K normed, not roped)
+  ...replayPoints(exaone4_32b, 27392, [
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 403_454_080 },
+    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 986_025_088 },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 3, sim: 230_709_280 },
+  ]),
+  // sandwich norms, iSWA, Q scaled in place after RoPE, soft-capping in place (gemma-2-9b declares a
+  // fused attn_qkv only as an alternative, which its file does not use)
+  ...replayPoints(gemma2_9b, 14336, [
+    { cache: 'q8_0', fa: true, nCtx: 32768, nSeq: 3, sim: 546_324_512 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 538_984_480 },
+  ]),
+  ...replayPoints(gemma3_27b, 21504, [
+    { cache: 'q8_0', fa: true, nCtx: 16384, nSeq: 1, sim: 569_903_104 },
+    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, sim: 558_914_592 },
+  ]),
+  // fused attn_qkv (strided Q/K/V views), fused gate+up (2·n_ff, halved by the GLU), and the layer-output
+  // add taking the residual first, so ggml-alloc reuses the residual's block
+  ...replayPoints(phi3_mini_4k, 8192, [
+    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, sim: 95_086_720 },
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 308_893_792 },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 1, sim: 81_803_264 },
+  ]),
+];
 
-  // FA off (F32 mask, transposed V, kq and its in-place soft_max): 4096 × 4 was 12,591,104 B above the closed form
-  it.each([
-    { nCtx: 4096, nSeq: 4, sim: 230_696_960 },
-    { nCtx: 8192, nSeq: 3, sim: 234_398_816 },
-    { nCtx: 20480, nSeq: 3, sim: 486_974_560 },
-  ])('exaone4-1.2b, f16, FA off, ctx $nCtx × $nSeq seq', ({ nCtx, nSeq, sim }) => {
-    const plan = computeOf(exaone4_1_2b, false, nCtx, 512, nSeq, 4096);
+describe('planCompute: ggml-alloc replayed over the reserve-graph template', () => {
+  it.each(REPLAY_POINTS)('$fixture.name, $cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', ({ fixture, ffn, cache, fa, nCtx, nSeq, nUbatch = 512, sim }) => {
+    const plan = computeOf(fixture, fa, nCtx, nUbatch, nSeq, ffn, cache);
     expect(plan.accuracy).toBe('replayed');
     expect(plan.bytes).toBe(sim);
   });
@@ -298,66 +343,6 @@ describe('planCompute: ggml-alloc replayed over the dense template', () => {
   ] as const)('not covered, the closed form stands: $why', ({ fixture, fa, cache, ffn }) => {
     expect(computeOf(fixture, fa, 4096, 512, 1, ffn, cache).accuracy).toBe('closed-form');
   });
-});
-
-/**
- * gpt-oss: iSWA (even layers SWA, 768 cells here), attention sinks, routed experts with softmax-weight
- * gating and per-expert biases, and the last layer's output kept as a graph output (t_h_nextn).
- * `sim` is the runtime's compute buffer at points the accuracy grid does not hold, from
- *   npx tsx tools/probe-compute.ts gpt-oss-20b '{"nCtx":[<n_ctx>],"nSeq":[<n_seq>],"nUbatch":[<n_ubatch>],"cache":["<cache>"],"fa":[<fa>]}'
- * The closed form missed the FA rows by 5.6 to 32 MiB.
- */
-describe('planCompute: ggml-alloc replayed over the template, iSWA and routed experts (gpt-oss-20b, qwen3-30b-a3b)', () => {
-  it.each([
-    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, nUbatch: 512, sim: 434_559_168 },
-    { cache: 'f16', fa: true, nCtx: 24576, nSeq: 3, nUbatch: 512, sim: 456_502_464 },
-    { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, nUbatch: 512, sim: 432_928_960 },
-    { cache: 'q8_0', fa: true, nCtx: 8192, nSeq: 2, nUbatch: 512, sim: 434_591_744 },
-    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, nUbatch: 512, sim: 586_656_640 },
-    { cache: 'f16', fa: false, nCtx: 8192, nSeq: 4, nUbatch: 512, sim: 457_193_472 },
-    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 256, sim: 228_076_544 },
-    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 913_879_040 },
-    { cache: 'f16', fa: false, nCtx: 16384, nSeq: 2, nUbatch: 1024, sim: 2_263_642_112 },
-  ] as const)('$cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', ({ cache, fa, nCtx, nSeq, nUbatch, sim }) => {
-    const plan = computeOf(gptOss_20b, fa, nCtx, nUbatch, nSeq, 2880, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
-
-  // qwen3-30b-a3b: softmax gating (in place over the router logits) and weights divided by their clamped sum
-  it.each([
-    { cache: 'q8_0', fa: true, nCtx: 32768, nSeq: 3, sim: 323_758_112 },
-    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 776_946_784 },
-    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 1, sim: 861_939_712 },
-  ] as const)('qwen3-30b-a3b, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
-    const plan = computeOf(qwen3_30b_a3b, fa, nCtx, 512, nSeq, 6144, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
-
-  // exaone4-32b: iSWA (3 SWA layers of 4,608 cells per full one) and NoPE on the full layers (Q/K normed, not roped)
-  it.each([
-    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 403_454_080 },
-    { cache: 'f16', fa: false, nCtx: 32768, nSeq: 3, sim: 986_025_088 },
-    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 3, sim: 230_709_280 },
-  ] as const)('exaone4-32b, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
-    const plan = computeOf(exaone4_32b, fa, nCtx, 512, nSeq, 27392, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
-
-  // Sandwich norms (pre and post), iSWA, Q scaled in place after RoPE, logit soft-capping in place;
-  // gemma-2-9b declares a fused attn_qkv only as an alternative, which its file does not use.
-  it.each([
-    { fixture: gemma2_9b, ffn: 14336, cache: 'q8_0', fa: true, nCtx: 32768, nSeq: 3, sim: 546_324_512 },
-    { fixture: gemma2_9b, ffn: 14336, cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 538_984_480 },
-    { fixture: gemma3_27b, ffn: 21504, cache: 'q8_0', fa: true, nCtx: 16384, nSeq: 1, sim: 569_903_104 },
-    { fixture: gemma3_27b, ffn: 21504, cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, sim: 558_914_592 },
-  ] as const)('$fixture.name, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ fixture, ffn, cache, fa, nCtx, nSeq, sim }) => {
-    const plan = computeOf(fixture, fa, nCtx, 512, nSeq, ffn, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
 
   it('a file that uses the fused attn_qkv alternative is not covered (its Q, K and V are views of one tensor)', () => {
     const model = modelOf(gemma2_9b);
@@ -365,18 +350,7 @@ describe('planCompute: ggml-alloc replayed over the template, iSWA and routed ex
     expect(denseLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name === 'blk.0.attn_qkv.weight')).toBeNull();
   });
 
-  // phi-3-mini-4k: fused attn_qkv (strided Q/K/V views), fused gate+up (2·n_ff, halved by the GLU), and
-  // the layer-output add taking the residual first, so ggml-alloc reuses the residual's block.
-  it.each([
-    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, sim: 95_086_720 },
-    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 308_893_792 },
-    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 1, sim: 81_803_264 },
-  ] as const)('phi-3-mini-4k, $cache, FA $fa, ctx $nCtx × $nSeq seq', ({ cache, fa, nCtx, nSeq, sim }) => {
-    const plan = computeOf(phi3_mini_4k, fa, nCtx, 512, nSeq, 8192, cache);
-    expect(plan.accuracy).toBe('replayed');
-    expect(plan.bytes).toBe(sim);
-  });
-
+  // Each graph fact moves the peak: read the other way, the replay leaves the runtime's figure.
   it('phi-3-mini-4k with the layer-output add read the other way round lands one [n_embd, n] f32 block above the runtime (4096 × 1, FA: 95,041,536 B)', () => {
     const layout = denseLayoutOf(modelOf(phi3_mini_4k), phi3_mini_4k.vocabSize, 8192);
     if (layout === null) throw new Error('phi-3-mini-4k is not covered by the template');
@@ -384,12 +358,10 @@ describe('planCompute: ggml-alloc replayed over the template, iSWA and routed ex
     expect(simulateAlloc(denseReserveGraph({ ...layout, ffnResidualFirst: false }, 512, 512, 4096, true))).toBe(95_041_536 + 3072 * 512 * 4);
   });
 
-  it('without the kept hidden state the replay lands one [n_embd, n] f32 row block short (2880 · 512 · 4 B at 32k × 1, FA)', () => {
-    const model = modelOf(gptOss_20b);
-    const layout = denseLayoutOf(model, gptOss_20b.vocabSize, 2880);
+  it('gpt-oss-20b without the kept hidden state lands one [n_embd, n] f32 block short (2880 · 512 · 4 B at 32k × 1, FA: 429,524,992 B)', () => {
+    const layout = denseLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
     if (layout === null) throw new Error('gpt-oss-20b is not covered by the template');
     const swaCells = 768; // pad256(min(32768, 128 + 512))
-    // the runtime: 429,524,992 B (probe-compute.ts gpt-oss-20b '{"nCtx":[32768]}')
     expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992);
     expect(simulateAlloc(denseReserveGraph({ ...layout, hiddenStateOutput: 'none' }, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992 - 2880 * 512 * 4);
   });
