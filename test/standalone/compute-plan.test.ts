@@ -1,7 +1,10 @@
-import { type CacheType, archTable, planCompute, planContext } from '@arch-registry/core';
-import { type ModelFixture, defineFixture } from '../fixtures/define-fixture.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type CacheType, type PlannedModel, archTable, loadModel, planCompute, planContext } from '@arch-registry/core';
+import { type ModelFixture, defineFixture, writeFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gptOss_20b, llama31_8b, llama4Scout, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
@@ -16,6 +19,27 @@ import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/g
 const A = (bytes: number) => Math.ceil(bytes / 32) * 32;
 /** Inputs every graph holds: tokens, positions, out_ids (i32; n = o here), k_idxs per cache. */
 const baseInputs = (n: number, caches: number) => 3 * A(4 * n) + caches * A(8 * n);
+
+/** A fixture written as a header-only GGUF and loaded: the planned model carries the file's tensor names. */
+const plannedModels = new Map<ModelFixture, Promise<PlannedModel>>();
+const computeOfFile = async (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType) => {
+  let planned = plannedModels.get(fixture);
+  if (planned === undefined) {
+    planned = (async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'compute-plan-'));
+      const file = path.join(dir, `${fixture.name}.gguf`);
+      await writeFixture(fixture, file);
+      const model = await loadModel(file);
+      await rm(dir, { recursive: true, force: true });
+      return model;
+    })();
+    plannedModels.set(fixture, planned);
+  }
+  const model = await planned;
+  return planCompute(model, { flashAttention, cacheTypeK: cache, cacheTypeV: cache }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
+};
+/** llama4 Scout with dense and MoE layers alternating (interleave_moe_layer_step 2, as Maverick). */
+const llama4Alternating = defineFixture({ ...llama4Scout, name: 'llama-4-scout, MoE every 2nd layer', hparams: { ...llama4Scout.hparams, interleave_moe_layer_step: 2 } });
 
 const computeOf = (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType = 'f16') => {
   const model = modelOf(fixture);
@@ -261,8 +285,8 @@ describe('simulateAlloc: ggml-alloc over a whole graph (where the logits land)',
  * The closed forms miss most of these: the logits land above what the last layer leaves allocated,
  * a quantized cache's Hadamard rotation moves that address, and gpt-oss keeps its last hidden state.
  */
-type ReplayPoint = { fixture: ModelFixture; ffn: number; cache: CacheType; fa: boolean; nCtx: number; nSeq: number; nUbatch?: number; sim: number };
-const replayPoints = (fixture: ModelFixture, ffn: number, points: readonly Omit<ReplayPoint, 'fixture' | 'ffn'>[]): ReplayPoint[] => points.map((point) => ({ fixture, ffn, ...point }));
+type ReplayPoint = { fixture: ModelFixture; ffn: number; cache: CacheType; fa: boolean; nCtx: number; nSeq: number; nUbatch?: number; sim: number; fromFile?: true };
+const replayPoints = (fixture: ModelFixture, ffn: number, points: readonly Omit<ReplayPoint, 'fixture' | 'ffn'>[]): ReplayPoint[] => points.map((point) => ({ fixture, ffn, nUbatch: 512, ...point }));
 const REPLAY_POINTS: readonly ReplayPoint[] = [
   // dense, one cache, Q/K norms and post-norms (FA off: F32 mask, transposed V, kq and its in-place soft_max)
   ...replayPoints(exaone4_1_2b, 4096, [
@@ -320,6 +344,18 @@ const REPLAY_POINTS: readonly ReplayPoint[] = [
     { cache: 'q8_0', fa: true, nCtx: 16384, nSeq: 1, sim: 569_903_104 },
     { cache: 'q4_0', fa: true, nCtx: 24576, nSeq: 3, sim: 558_914_592 },
   ]),
+  // chunked attention (iSWA), NoPE every 4th layer with Q scaled by the temperature input, sigmoid routing
+  // picked from the logits, the weight applied to the one expert's input, a shared expert; which layers
+  // carry experts comes from the file's tensors (interleave_moe_layer_step 2: dense and MoE alternate)
+  ...replayPoints(llama4Scout, 16384, [
+    { cache: 'f16', fa: true, nCtx: 12288, nSeq: 3, sim: 445_274_144, fromFile: true },
+    { cache: 'f16', fa: false, nCtx: 65536, nSeq: 3, sim: 1_931_161_952, fromFile: true },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 2, sim: 468_508_672, fromFile: true },
+  ]),
+  ...replayPoints(llama4Alternating, 16384, [
+    { cache: 'f16', fa: true, nCtx: 16384, nSeq: 1, nUbatch: 256, sim: 233_161_728, fromFile: true },
+    { cache: 'f16', fa: false, nCtx: 16384, nSeq: 1, nUbatch: 1024, sim: 2_910_879_744, fromFile: true },
+  ]),
   // fused attn_qkv (strided Q/K/V views), fused gate+up (2·n_ff, halved by the GLU), and the layer-output
   // add taking the residual first, so ggml-alloc reuses the residual's block
   ...replayPoints(phi3_mini_4k, 8192, [
@@ -330,15 +366,16 @@ const REPLAY_POINTS: readonly ReplayPoint[] = [
 ];
 
 describe('planCompute: ggml-alloc replayed over the reserve-graph template', () => {
-  it.each(REPLAY_POINTS)('$fixture.name, $cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', ({ fixture, ffn, cache, fa, nCtx, nSeq, nUbatch = 512, sim }) => {
-    const plan = computeOf(fixture, fa, nCtx, nUbatch, nSeq, ffn, cache);
+  it.each(REPLAY_POINTS)('$fixture.name, $cache, FA $fa, ctx $nCtx × $nSeq seq, ubatch $nUbatch', async ({ fixture, ffn, cache, fa, nCtx, nSeq, nUbatch = 512, sim, fromFile }) => {
+    const plan = fromFile === true ? await computeOfFile(fixture, fa, nCtx, nUbatch, nSeq, ffn, cache) : computeOf(fixture, fa, nCtx, nUbatch, nSeq, ffn, cache);
     expect(plan.accuracy).toBe('replayed');
     expect(plan.bytes).toBe(sim);
   });
 
   it.each([
     { why: 'an F32 cache (FA casts it)', fixture: exaone4_1_2b, fa: true, cache: 'f32', ffn: 4096 },
-    { why: 'chunked attention, NoPE layers, shared experts', fixture: llama4Scout, fa: true, cache: 'f16', ffn: 16384 },
+    { why: 'experts on some layers, with no file to say which', fixture: llama4Scout, fa: true, cache: 'f16', ffn: 16384 },
+    { why: 'AltUp, Laurel and per-layer inputs', fixture: gemma3n_e4b, fa: true, cache: 'f16', ffn: 16384 },
     { why: 'MLA', fixture: deepseekV3, fa: true, cache: 'f16', ffn: 18432 },
   ] as const)('not covered, the closed form stands: $why', ({ fixture, fa, cache, ffn }) => {
     expect(computeOf(fixture, fa, 4096, 512, 1, ffn, cache).accuracy).toBe('closed-form');

@@ -62,6 +62,13 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
+  graph: {
+    moe: fact(
+      { gating: 'sigmoid', normalizeWeights: false, selectFromLogits: true, weightBeforeExperts: true },
+      cite('src/llama-graph.cpp', 'llm_graph_context::build_moe_ffn', 'llama4 passes SIGMOID gating, norm_w false (llama_model_llama4::graph); for LLM_ARCH_LLAMA4 the top-k come from the logits and the weights multiply the repeated input before the experts (weight_before_ffn)'),
+    ),
+    nopeQueryScale: fact(true, cite('src/models/llama4.cpp', 'llama_model_llama4::graph', 'a layer without RoPE multiplies Qcur by inp_attn_scale (temperature tuning)')),
+  },
   tensors: {
     global: [
       { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },

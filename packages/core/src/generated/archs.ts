@@ -4710,6 +4710,29 @@ export const archTable = {
       vocabSize: 320,
       why: 'block_count 4 with the default period 4: layers 0-2 chunked (window forced to 8192), layer 3 full and NoPE; interleave_moe_layer_step 2 makes layers 1 and 3 MoE (4 experts, top 1, shared expert) and 0 and 2 dense; GQA 2 with head dim 32 (128 / 4) for q8_0/q4_0 blocks',
     },
+    graph: {
+      moe: {
+        cite: {
+          file: 'src/llama-graph.cpp',
+          fn: 'llm_graph_context::build_moe_ffn',
+          note: 'llama4 passes SIGMOID gating, norm_w false (llama_model_llama4::graph); for LLM_ARCH_LLAMA4 the top-k come from the logits and the weights multiply the repeated input before the experts (weight_before_ffn)',
+        },
+        value: {
+          gating: 'sigmoid',
+          normalizeWeights: false,
+          selectFromLogits: true,
+          weightBeforeExperts: true,
+        },
+      },
+      nopeQueryScale: {
+        cite: {
+          file: 'src/models/llama4.cpp',
+          fn: 'llama_model_llama4::graph',
+          note: 'a layer without RoPE multiplies Qcur by inp_attn_scale (temperature tuning)',
+        },
+        value: true,
+      },
+    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',

@@ -26,6 +26,12 @@ export interface MoeLayout {
   readonly expertBiases: boolean;
   readonly gating: MoeRouting['gating'];
   readonly normalizeWeights: boolean;
+  /** Top-k picked from the raw router logits rather than the probabilities. */
+  readonly selectFromLogits: boolean;
+  /** The routing weights scale each expert's input instead of its output. */
+  readonly weightBeforeExperts: boolean;
+  /** Width of a shared expert's gated FFN beside the routed ones, or null without one. */
+  readonly sharedWidth: number | null;
 }
 
 /** The decoder's layout the template covers (every per-layer tensor of the plugin is one of these). */
@@ -57,7 +63,11 @@ export interface DenseLayout {
   readonly fusedGateUp: boolean;
   /** The layer-output add takes the residual as its first source (graph.ffnResidualFirst). */
   readonly ffnResidualFirst: boolean;
-  /** Routed experts instead of the dense FFN. */
+  /** A NoPE layer's Q is multiplied by the attention-temperature input (graph.nopeQueryScale). */
+  readonly nopeQueryScale: boolean;
+  /** Per layer: routed experts (with `moe`) instead of the dense FFN. */
+  readonly moeLayers: readonly boolean[];
+  /** Routed experts on the layers moeLayers marks. */
   readonly moe: MoeLayout | null;
   /**
    * Whether the last layer's output is a graph output (t_h_nextn), which ggml-alloc never frees;
@@ -102,28 +112,51 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
   const norm = (name: string, bytes: number, input: string) => op(`${name}.w`, bytes, [op(name, bytes, [input], inplace)], inplace);
   // reshape (a view of the contiguous input), mul_mat by the matrix, reshape back
   const rotate = (name: string, bytes: number, input: string, of: string, matrix: string) => view(`${name}.r`, op(name, bytes, [matrix, view(`${name}.in`, of, input)]));
-  // Leafs in the order the graph first reaches them: each cache's inputs when its first layer
-  // stores K and V (its rotation matrices are src0 of that layer's first Q and V rotations), the
-  // positions with the first layer's Q.
   const iswa = d.swaLayers.some(Boolean);
+  const cacheOf = (il: number) => (d.swaLayers[il] === true ? '_swa' : '');
+  // Leafs in the order a depth-first walk of each layer first reaches them: Q's chain (its rotation
+  // matrix is src0 of the rotation, then RoPE's positions or a NoPE layer's query scale), K's and V's
+  // in the order build_attn expands them, the stores' indices, the mask; out_ids last.
+  const leafBytes: Record<string, number> = {
+    inp_pos: 4 * n,
+    attn_scale: 4 * n,
+    k_rot: 4 * rot.k * rot.k,
+    v_rot: 4 * rot.v * rot.v,
+    k_idxs: 8 * n,
+    // without FA V is stored transposed: one index per element; the mask is F32
+    v_idxs: 8 * n * (fa ? 1 : d.headsKv * d.headDimV),
+  };
   const leafs: AllocTensor[] = [
     { name: 'inp_tokens', bytes: 4 * n },
     { name: 'inp_embd', bytes: row(n) },
   ];
-  const cacheLeafs = (c: string, cacheCells: number, first: boolean) => {
-    if (rot.k > 0) leafs.push({ name: `k_rot${c}`, bytes: 4 * rot.k * rot.k });
-    if (first) leafs.push({ name: 'inp_pos', bytes: 4 * n });
-    if (rot.v > 0) leafs.push({ name: `v_rot${c}`, bytes: 4 * rot.v * rot.v });
-    leafs.push(
-      { name: `k_idxs${c}`, bytes: 8 * n },
-      // without FA V is stored transposed: one index per element; the mask is F32
-      { name: `v_idxs${c}`, bytes: 8 * n * (fa ? 1 : d.headsKv * d.headDimV) },
-      { name: `kq_mask${c}`, bytes: (fa ? 2 : 4) * cacheCells * n },
-    );
+  const reached = new Set<string>();
+  const reach = (base: string, c = '', bytes = leafBytes[base] ?? 0) => {
+    if (reached.has(base + c)) return;
+    reached.add(base + c);
+    leafs.push({ name: base + c, bytes });
   };
-  const cacheOf = (il: number) => (d.swaLayers[il] === true ? '_swa' : '');
-  const order = [...new Set(Array.from({ length: d.layers }, (_, il) => cacheOf(il)))];
-  order.forEach((c, i) => cacheLeafs(c, c === '_swa' ? swaCells : cells, i === 0));
+  for (let il = 0; il < d.layers; il++) {
+    const c = cacheOf(il);
+    const qInput = d.ropeLayers[il] !== false ? 'inp_pos' : d.nopeQueryScale ? 'attn_scale' : undefined;
+    const kChain = () => {
+      if (rot.k > 0) reach('k_rot', c);
+      if (d.ropeLayers[il] !== false) reach('inp_pos');
+    };
+    const vChain = () => (rot.v > 0 ? reach('v_rot', c) : undefined);
+    if (rot.k > 0) reach('k_rot', c);
+    if (qInput !== undefined) reach(qInput);
+    if (iswa) {
+      kChain();
+      vChain();
+    } else {
+      vChain();
+      kChain();
+    }
+    reach('k_idxs', c);
+    reach('v_idxs', c);
+    reach('kq_mask', c, (fa ? 2 : 4) * (c === '_swa' ? swaCells : cells) * n);
+  }
   leafs.push({ name: 'out_ids', bytes: 4 * o }, { name: 'cache', bytes: 0, external: true });
 
   let x = op('embd', row(n), ['inp_tokens']);
@@ -140,7 +173,9 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const qk = (name: string, bytes: number) => {
       const cur = projection(name, bytes);
       const normed = d.qkNorm ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, cur);
-      const roped = d.ropeLayers[il] === false ? normed : op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace);
+      // A NoPE layer's Q may be multiplied by the attention-temperature input (a fresh tensor: its source is a view).
+      const nope = d.ropeLayers[il] === false;
+      const roped = !nope ? op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace) : d.nopeQueryScale && name === 'Q' ? op(`Qscale${il}`, bytes, [normed, 'attn_scale'], inplace) : normed;
       if (rot.k > 0) return { t: rotate(`${name}rot${il}`, bytes, roped, roped === normed && !d.qkNorm ? cur : roped, `k_rot${c}`), root: `${name}rot${il}` };
       return { t: roped, root: roped === normed && !d.qkNorm ? cur : roped };
     };
@@ -189,7 +224,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const ffnInp = op(`ffn_inp${il}`, row(t), [cur, residual], inplace);
     const ffnIn = d.preNorm ? norm(`ffn_norm${il}`, row(t), ffnInp) : ffnInp;
     let out: string;
-    if (d.moe !== null) {
+    if (d.moe !== null && d.moeLayers[il] === true) {
       out = moeFfn(d.moe, il, t, row(t), ffnIn, op, view);
     } else {
       // gated: gate and up, their GLU; fused gate+up: one projection twice as wide, halved by the GLU;
@@ -223,9 +258,11 @@ function moeFfn(m: MoeLayout, il: number, t: number, rowBytes: number, input: st
   const inplace = { inplace: true };
   let probs = op(`moe_logits${il}`, 4 * m.experts * t, [input]);
   if (m.routerBias) probs = op(`moe_logits_b${il}`, 4 * m.experts * t, [probs], inplace);
-  if (m.gating === 'softmax') probs = op(`moe_probs${il}`, 4 * m.experts * t, [probs], inplace);
+  const logits = probs;
+  // soft_max / sigmoid run in place unless the logits have another consumer (experts selected from them)
+  if (m.gating !== 'softmax-weight') probs = op(`moe_probs${il}`, 4 * m.experts * t, [probs], inplace);
   const probs3d = view(`moe_probs3d${il}`, probs);
-  const argsort = op(`moe_argsort${il}`, 4 * m.experts * t, [probs]);
+  const argsort = op(`moe_argsort${il}`, 4 * m.experts * t, [m.selectFromLogits ? logits : probs]);
   const topk = view(`moe_topk${il}`, argsort);
   let weights = op(`moe_weights${il}`, 4 * m.used * t, [probs3d, topk]);
   if (m.gating === 'softmax-weight') {
@@ -236,7 +273,9 @@ function moeFfn(m: MoeLayout, il: number, t: number, rowBytes: number, input: st
     const sum = op(`moe_weights_sum_clamped${il}`, 4 * t, [op(`moe_weights_sum${il}`, 4 * t, [rows])], inplace);
     weights = view(`moe_weights_norm3d${il}`, op(`moe_weights_norm${il}`, 4 * m.used * t, [rows, sum], inplace));
   }
-  const input3d = view(`moe_in3d${il}`, input);
+  let input3d = view(`moe_in3d${il}`, input);
+  // Weights applied before the experts: the input repeated per picked expert, multiplied in place.
+  if (m.weightBeforeExperts) input3d = op(`moe_in_weighted${il}`, rowBytes * m.used, [op(`moe_in_repeated${il}`, rowBytes * m.used, [input3d]), weights], inplace);
   const expertBytes = 4 * m.width * m.used * t;
   const biased = (name: string, bytes: number, x: string) => (m.expertBiases ? op(`${name}_b`, bytes, [x, topk], inplace) : x);
   const gate = biased(`moe_gate${il}`, expertBytes, op(`moe_gate${il}`, expertBytes, [input3d, topk]));
@@ -244,11 +283,17 @@ function moeFfn(m: MoeLayout, il: number, t: number, rowBytes: number, input: st
   const act = op(`moe_act${il}`, expertBytes, [gate, up]);
   const downBytes = rowBytes * m.used;
   const down = biased(`moe_down${il}`, downBytes, op(`moe_down${il}`, downBytes, [act, topk]));
-  const weighted = op(`moe_weighted${il}`, downBytes, [down, weights], inplace);
+  const weighted = m.weightBeforeExperts ? down : op(`moe_weighted${il}`, downBytes, [down, weights], inplace);
   const experts = Array.from({ length: m.used }, (_, i) => view(`moe_expert${il}.${i}`, weighted));
   let sum = experts[0] ?? weighted;
   for (let i = 1; i < experts.length; i++) sum = op(`moe_sum${il}.${i}`, rowBytes, [sum, experts[i] ?? weighted], inplace);
-  return sum;
+  // One expert: its view is made contiguous.
+  if (experts.length === 1) sum = op(`moe_out${il}`, rowBytes, [sum]);
+  if (m.sharedWidth === null) return sum;
+  // The shared expert: a gated FFN over the same input, added to the routed output.
+  const sharedBytes = 4 * m.sharedWidth * t;
+  const shared = op(`shexp_out${il}`, rowBytes, [op(`shexp_glu${il}`, sharedBytes, [op(`shexp_gate${il}`, sharedBytes, [input]), op(`shexp_up${il}`, sharedBytes, [input])])]);
+  return op(`moe_shexp_sum${il}`, rowBytes, [sum, shared], inplace);
 }
 
 /** Per-layer weights the template builds nodes for (a plugin declaring any other is not covered). */
@@ -273,6 +318,9 @@ const TEMPLATE_TENSORS = new Set([
   'ffn_gate_exps',
   'ffn_up_exps',
   'ffn_down_exps',
+  'ffn_gate_shexp',
+  'ffn_up_shexp',
+  'ffn_down_shexp',
 ]);
 /**
  * Biases the template covers: Q/K/V (or fused QKV) biases are added in place over their projection (its only
@@ -330,14 +378,28 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   if (first === undefined || !(names.has('attn_q') || fusedQkv)) return null;
   // Fused Q/K views are RoPE'd straight into fresh tensors; a Q/K norm or a NoPE layer over them is not modelled.
   if (fusedQkv && (att.qkNorm.value || trunk.some((l) => !l.rope))) return null;
-  // Routed experts: on every layer (no dense FFN, no per-layer choice) and with a gating the template models.
+  // Routed experts with a routing the graph facts name: on every layer, or (with the file's tensor
+  // names) on the layers that carry a router, the others dense (the graph's ffn_gate_inp check).
   const moe = h.expertCount > 0;
+  const declOf = (stem: string) => perLayer.find((t) => t.name === `blk.{i}.${stem}.weight`);
+  const layerRestricted = (stem: string) => (declOf(stem)?.layers ?? 'all') !== 'all';
+  let moeLayers = trunk.map(() => false);
   if (moe) {
-    if (graph?.moe === undefined || h.expertUsedCount < 2 || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
-    if (perLayer.some((t) => t.layers !== undefined && t.layers !== 'all') || names.has('ffn_up') || names.has('ffn_gate') || names.has('ffn_down')) return null;
+    if (graph?.moe === undefined || !MOE_TENSORS.every((stem) => names.has(stem))) return null;
+    if (MOE_TENSORS.some(layerRestricted)) {
+      if (inFile === undefined) return null;
+      moeLayers = trunk.map((l) => inFile(`blk.${l.index}.ffn_gate_inp.weight`));
+    } else moeLayers = trunk.map(() => true);
+    const denseLayers = moeLayers.some((isMoe) => !isMoe);
+    if (denseLayers && !(names.has('ffn_up') && names.has('ffn_down'))) return null;
   } else if (!names.has('ffn_up') || !names.has('ffn_down') || MOE_TENSORS.some((stem) => names.has(stem))) return null;
-  const same = trunk.every((l) => (l.kind === 'full' || l.kind === 'swa') && l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moe || l.ffLength === ffnWidth));
-  if (!same || !first.rope) return null;
+  // A shared expert: a gated FFN of the expert width (n_ff_exp) beside the routed ones.
+  const shared = ['ffn_gate_shexp', 'ffn_up_shexp', 'ffn_down_shexp'].filter((stem) => names.has(stem)).length;
+  if ((shared !== 0 && shared !== 3) || (shared === 3 && declOf('ffn_up_shexp')?.shape[1] !== 'n_ff_exp')) return null;
+  const sameShape = (l: (typeof trunk)[number], il: number) => l.ownsKv && l.headCount === first.headCount && l.headCountKv === first.headCountKv && (moeLayers[il] === true || l.ffLength === ffnWidth);
+  if (!trunk.every((l, il) => (l.kind === 'full' || l.kind === 'swa' || l.kind === 'chunked') && sameShape(l, il)) || !first.rope) return null;
+  // NoPE layers: Q and K go unrotated, or Q is scaled by the temperature input (graph.nopeQueryScale).
+  const nopeQueryScale = graph?.nopeQueryScale?.value ?? false;
   // The FFN's input norm is ffn_norm unless the graph facts name another.
   const ffnNorm = graph?.ffnNorm?.value ?? 'ffn_norm';
   const postAttentionIsFfnNorm = ffnNorm === 'post_attention_norm';
@@ -363,12 +425,28 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     qkNorm: att.qkNorm.value,
     vocab,
     ropeLayers: trunk.map((l) => l.rope),
-    swaLayers: trunk.map((l) => l.kind === 'swa'),
+    swaLayers: trunk.map((l) => l.kind === 'swa' || l.kind === 'chunked'),
+    nopeQueryScale,
+    moeLayers,
     fusedQkv,
     fusedGateUp: !names.has('ffn_gate') && perLayer.some((t) => t.name === 'blk.{i}.ffn_up.weight' && t.shape[1] === '2*n_ff'),
     ffnResidualFirst: graph?.ffnResidualFirst?.value ?? false,
     attnOutBias: biases.has('attn_output'),
-    moe: moe ? { experts: h.expertCount, used: h.expertUsedCount, width: h.expertFeedForwardLength, routerBias: biases.has('ffn_gate_inp'), expertBiases: expertBiases === 3, ...(graph?.moe?.value ?? { gating: 'softmax', normalizeWeights: false }) } : null,
+    moe:
+      moe && graph?.moe !== undefined
+        ? {
+            experts: h.expertCount,
+            used: h.expertUsedCount,
+            width: h.expertFeedForwardLength,
+            routerBias: biases.has('ffn_gate_inp'),
+            expertBiases: expertBiases === 3,
+            gating: graph.moe.value.gating,
+            normalizeWeights: graph.moe.value.normalizeWeights,
+            selectFromLogits: graph.moe.value.selectFromLogits ?? false,
+            weightBeforeExperts: graph.moe.value.weightBeforeExperts ?? false,
+            sharedWidth: shared === 3 ? h.expertFeedForwardLength : null,
+          }
+        : null,
     hiddenStateOutput: graph?.hiddenStateOutput?.value ?? 'none',
   };
 }

@@ -185,19 +185,26 @@ export type HiddenStateOutput = 'none' | 'all-rows' | 'output-rows';
  */
 /**
  * build_moe_ffn's routing:
- * - `gating`: `softmax` soft-maxes the router logits into probabilities; `softmax-weight` takes the
- *   logits (plus `ffn_gate_inp.bias`) as they are and soft-maxes the picked top-k weights.
+ * - `gating`: `softmax` soft-maxes the router logits into probabilities; `sigmoid` squashes them;
+ *   `softmax-weight` takes the logits (plus `ffn_gate_inp.bias`) as they are and soft-maxes the
+ *   picked top-k weights.
  * - `normalizeWeights` (norm_w): the picked weights are divided by their sum.
+ * - `selectFromLogits`: the top-k are picked from the raw logits, not the probabilities (llama4).
+ * - `weightBeforeExperts`: the weights scale each expert's input, not its output (llama4).
  */
 export interface MoeRouting {
-  readonly gating: 'softmax' | 'softmax-weight';
+  readonly gating: 'softmax' | 'softmax-weight' | 'sigmoid';
   readonly normalizeWeights: boolean;
+  readonly selectFromLogits?: boolean;
+  readonly weightBeforeExperts?: boolean;
 }
 
 export interface GraphFacts {
   readonly hiddenStateOutput?: Fact<HiddenStateOutput>;
   /** The per-layer norm (tensor stem) applied before the FFN when it is not `ffn_norm` (gpt-oss: `post_attention_norm`). */
   readonly ffnNorm?: Fact<string>;
+  /** NoPE layers multiply Q by the attention-temperature input (build_inp_attn_scale). */
+  readonly nopeQueryScale?: Fact<boolean>;
   /** The layer-output add takes the residual first (ggml_add(residual, ffn_out)), so ggml-alloc reuses the residual's block. */
   readonly ffnResidualFirst?: Fact<boolean>;
   /** How build_moe_ffn routes tokens to experts (the arguments the arch's graph passes it). */
