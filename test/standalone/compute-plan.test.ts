@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type CacheType, type PlannedModel, archTable, loadModel, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture, writeFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
-import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
+import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, olmo2_7b, olmo3_7b, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
 import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
@@ -356,6 +356,12 @@ const REPLAY_POINTS: readonly ReplayPoint[] = [
     { cache: 'f16', fa: true, nCtx: 16384, nSeq: 1, nUbatch: 256, sim: 233_161_728, fromFile: true },
     { cache: 'f16', fa: false, nCtx: 16384, nSeq: 1, nUbatch: 1024, sim: 2_910_879_744, fromFile: true },
   ]),
+  // post-norm blocks with Q/K norms over the whole projection row (in place, before the reshape); olmo-3 adds iSWA
+  ...replayPoints(olmo2_7b, 11008, [
+    { cache: 'f16', fa: false, nCtx: 12288, nSeq: 3, sim: 327_805_024 },
+    { cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 3, sim: 222_316_576 },
+  ]),
+  ...replayPoints(olmo3_7b, 11008, [{ cache: 'q8_0', fa: true, nCtx: 12288, nSeq: 3, sim: 222_165_024 }]),
   // fused attn_qkv (strided Q/K/V views), fused gate+up (2·n_ff, halved by the GLU), and the layer-output
   // add taking the residual first, so ggml-alloc reuses the residual's block
   ...replayPoints(phi3_mini_4k, 8192, [

@@ -48,8 +48,8 @@ export interface DenseLayout {
   readonly preNorm: boolean;
   /** A norm on the attention and FFN outputs before their residual adds. */
   readonly postNorm: boolean;
-  /** RMS norm of Q and K per head before RoPE. */
-  readonly qkNorm: boolean;
+  /** RMS norm of Q and K before RoPE: per head (over the reshaped view), over the whole row, or none. */
+  readonly qkNorm: 'none' | 'head' | 'full';
   readonly vocab: number;
   /** Per layer: Q and K get RoPE (false on NoPE layers); layer 0 does, so the positions are reached there. */
   readonly ropeLayers: readonly boolean[];
@@ -172,12 +172,14 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const projection = (name: string, bytes: number) => (d.fusedQkv ? (qkv ??= op(`qkv${il}`, q + k + v, [input])) : op(`${name}cur${il}`, bytes, [input]));
     const qk = (name: string, bytes: number) => {
       const cur = projection(name, bytes);
-      const normed = d.qkNorm ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, cur);
+      // per head: over the reshaped view (a fresh tensor); over the whole row: in place before the reshape
+      const normed = d.qkNorm === 'head' ? norm(`${name}norm${il}`, bytes, view(`${name}view${il}`, cur)) : view(`${name}view${il}`, d.qkNorm === 'full' ? norm(`${name}norm${il}`, bytes, cur) : cur);
+      const base = d.qkNorm === 'none' ? cur : `${name}norm${il}.w`;
       // A NoPE layer's Q may be multiplied by the attention-temperature input (a fresh tensor: its source is a view).
       const nope = d.ropeLayers[il] === false;
       const roped = !nope ? op(`${name}rope${il}`, bytes, [normed, 'inp_pos'], inplace) : d.nopeQueryScale && name === 'Q' ? op(`Qscale${il}`, bytes, [normed, 'attn_scale'], inplace) : normed;
-      if (rot.k > 0) return { t: rotate(`${name}rot${il}`, bytes, roped, roped === normed && !d.qkNorm ? cur : roped, `k_rot${c}`), root: `${name}rot${il}` };
-      return { t: roped, root: roped === normed && !d.qkNorm ? cur : roped };
+      if (rot.k > 0) return { t: rotate(`${name}rot${il}`, bytes, roped, roped === normed ? base : roped, `k_rot${c}`), root: `${name}rot${il}` };
+      return { t: roped, root: roped === normed ? base : roped };
     };
     const vOf = () => {
       const vc = projection('V', v);
@@ -370,7 +372,6 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
       biases.add(stem);
       continue;
     }
-    if ((stem === 'attn_q_norm' || stem === 'attn_k_norm') && t.shape.join() !== 'n_embd_head_k') return null;
     names.add(stem);
   }
   const trunk = model.layers.filter((l) => !l.isMtp);
@@ -378,6 +379,10 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   if (first === undefined || !(names.has('attn_q') || fusedQkv)) return null;
   // Fused Q/K views are RoPE'd straight into fresh tensors; a Q/K norm or a NoPE layer over them is not modelled.
   if (fusedQkv && (att.qkNorm.value || trunk.some((l) => !l.rope))) return null;
+  // Q/K norms per head (a head-dim weight) or over the whole projection row.
+  const qkNormShapes = perLayer.filter((t) => t.name === 'blk.{i}.attn_q_norm.weight' || t.name === 'blk.{i}.attn_k_norm.weight').map((t) => t.shape.join());
+  const qkNorm = !att.qkNorm.value ? 'none' : qkNormShapes.every((shape) => shape === 'n_embd_head_k') ? 'head' : qkNormShapes.every((shape) => shape !== 'n_embd_head_k') ? 'full' : null;
+  if (qkNorm === null) return null;
   // Routed experts with a routing the graph facts name: on every layer, or (with the file's tensor
   // names) on the layers that carry a router, the others dense (the graph's ffn_gate_inp check).
   const moe = h.expertCount > 0;
@@ -422,7 +427,7 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
     gated: names.has('ffn_gate'),
     preNorm,
     postNorm,
-    qkNorm: att.qkNorm.value,
+    qkNorm,
     vocab,
     ropeLayers: trunk.map((l) => l.rope),
     swaLayers: trunk.map((l) => l.kind === 'swa' || l.kind === 'chunked'),
