@@ -161,7 +161,7 @@ const invalidArchs: readonly ArchRow[] = [
   },
   {
     name: 'graph.moe with an unknown gating',
-    edits: [['graph', { moe: { value: { gating: 'sigmoid', normalizeWeights: true }, cite: aCite } }]],
+    edits: [['graph', { moe: { value: { gating: 'sqrt-softplus', normalizeWeights: true }, cite: aCite } }]],
     plugin: 'exaone4',
     issues: [{ path: 'graph.moe.value.gating', expected: '"softmax-weight"' }],
   },

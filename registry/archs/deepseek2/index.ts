@@ -41,9 +41,6 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, cite('src/llama-context.cpp', 'llama_init_from_model', 'K == V is required for MLA through is_mla(), not by arch name')),
   },
-  graph: {
-    hiddenStateOutput: fact('output-rows', cite('src/models/deepseek2.cpp', 'llama_model_deepseek2::graph', 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur')),
-  },
   tensors: {
     global: [
       { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },

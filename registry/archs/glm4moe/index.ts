@@ -46,9 +46,6 @@ export default defineArch({
     flashAttentionForcedOff: fact(false, upstream.initFromModel),
     kvTypesMustMatch: fact(false, upstream.initFromModel),
   },
-  graph: {
-    hiddenStateOutput: fact('output-rows', cite('src/models/glm4-moe.cpp', 'llama_model_glm4_moe::graph', 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur')),
-  },
   tensors: {
     global: [
       { name: 'token_embd.weight', shape: ['n_embd', 'n_vocab'] },

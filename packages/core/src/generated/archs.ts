@@ -916,16 +916,6 @@ export const archTable = {
       vocabSize: 320,
       why: 'MLA active (key_length_mla 48 = 16 nope + 32 rope, value_length_mla 32): one 96-wide latent KV head (kv_lora_rank 64 + n_rot 32) shared by 4 query heads, V the 64-wide view of K, with a dense lead layer then MoE layers with a shared expert',
     },
-    graph: {
-      hiddenStateOutput: {
-        cite: {
-          file: 'src/models/deepseek2.cpp',
-          fn: 'llama_model_deepseek2::graph',
-          note: 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur',
-        },
-        value: 'output-rows',
-      },
-    },
     kind: {
       cite: {
         file: 'src/llama-model.cpp',
@@ -2759,16 +2749,6 @@ export const archTable = {
       },
       vocabSize: 320,
       why: 'one dense lead layer, one MoE trunk layer (2 of 4 experts plus a shared expert) and one trailing MTP layer (nextn_predict_layers 1) with its nextn tensors, which the main context still gives a KV slot; GQA 2 (4 heads over 2 KV heads) with head dim 64 and half of it rotated (n_rot 32) as in GLM-4.5, so Q is 256 wide against n_embd 128; q8_0/q4_0 divide 64',
-    },
-    graph: {
-      hiddenStateOutput: {
-        cite: {
-          file: 'src/models/glm4-moe.cpp',
-          fn: 'llama_model_glm4_moe::graph',
-          note: 'the last layer selects out_ids rows (embeddings_nextn off), then res->t_h_nextn = cur',
-        },
-        value: 'output-rows',
-      },
     },
     kind: {
       cite: {

@@ -50,9 +50,9 @@ const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
  *                                                    unrounded n), and inp_embd: build_inp_embd's vector-input
  *                                                    leaf, which ggml_build_forward_select puts in the graph
  *                                                    with no consumer, so ggml-alloc never frees it;
- *            + 4k·n_embd                             a hidden state the graph flags as an output (t_h_nextn:
- *                                                    k = n rows kept before out_ids are selected, o after, 0
- *                                                    without; the plugin's graph.hiddenStateOutput)
+ *            + 4k·n_embd                             a hidden state the graph flags as an output of its own
+ *                                                    (t_h_nextn before the out_ids rows are selected: k = n;
+ *                                                    else 0; the plugin's graph.hiddenStateOutput)
  *   FFN    = INPUTS + 4n·(G·n_ff + 4·n_embd)         gated (ffn_gate tensors): gate, up and their product,
  *                                                    G = 3; ungated: up, activated in place, G = 1
  *   KQ     = FA ? 0 : 4n·n_head·cells                f32 kq of the widest cache (soft_max in place)
@@ -186,7 +186,7 @@ export function planCompute(model: ResolvedModel, decision: ComputeDecision, con
   if (model.swaCache) inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
   // A hidden state flagged as a graph output (t_h_nextn) stays allocated under the logits.
   const hiddenState = model.arch.graph?.hiddenStateOutput?.value ?? 'none';
-  const keptRows = hiddenState === 'all-rows' ? n : hiddenState === 'output-rows' ? nOutputs : 0;
+  const keptRows = hiddenState === 'all-rows' ? n : 0;
   const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n) + 4 * keptRows * h.nEmbd;
   const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
   const residual = preNorm ? 3 : 2;

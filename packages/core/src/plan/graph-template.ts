@@ -70,8 +70,8 @@ export interface DenseLayout {
   /** Routed experts on the layers moeLayers marks. */
   readonly moe: MoeLayout | null;
   /**
-   * Whether the last layer's output is a graph output (t_h_nextn), which ggml-alloc never frees;
-   * with `all-rows` the out_ids rows are selected after the layers instead of inside the last one.
+   * `all-rows`: the last layer's output is a graph output (t_h_nextn), which ggml-alloc never frees,
+   * and the out_ids rows are selected after the layers instead of inside the last one.
    */
   readonly hiddenStateOutput: HiddenStateOutput;
 }
@@ -240,7 +240,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     }
     if (d.postNorm) out = norm(`ffn_post_norm${il}`, row(t), out);
     // ggml-alloc reuses the first source it alone still consumes: the FFN output, or the residual where the add takes it first.
-    x = op(`l_out${il}`, row(t), d.ffnResidualFirst ? [ffnInp, out] : [out, ffnInp], { inplace: true, output: last && d.hiddenStateOutput !== 'none' });
+    x = op(`l_out${il}`, row(t), d.ffnResidualFirst ? [ffnInp, out] : [out, ffnInp], { inplace: true, output: last && d.hiddenStateOutput === 'all-rows' });
   }
   if (d.hiddenStateOutput === 'all-rows') x = op('out_rows', row(o), [x, 'out_ids']);
   const resultNorm = op('result_norm.w', row(o), [op('result_norm', row(o), [x], inplace)], { inplace: true, output: true });

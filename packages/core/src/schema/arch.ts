@@ -170,13 +170,13 @@ export interface RuntimeQuirks {
 }
 
 /**
- * Whether the last layer's hidden state is a graph output (`llm_graph_result::t_h_nextn`, which
- * set_outputs flags, so ggml-alloc never frees it while the logits are computed):
- * - `none`: not set;
- * - `all-rows`: set before out_ids rows are selected, after the layers (every token's row stays);
- * - `output-rows`: set after the last layer selected the out_ids rows.
+ * Whether the last layer's hidden state is a graph output of its own (`llm_graph_result::t_h_nextn`,
+ * which set_outputs flags, so ggml-alloc never frees it while the logits are computed):
+ * - `none`: not set, or set to the final norm (deepseek2, glm4moe: already an output as t_embd);
+ * - `all-rows`: the last layer's output, set before the out_ids rows are selected after the layers
+ *   (every token's row stays; gpt-oss).
  */
-export type HiddenStateOutput = 'none' | 'all-rows' | 'output-rows';
+export type HiddenStateOutput = 'none' | 'all-rows';
 
 /**
  * How the arch's graph departs from the common decoder block, where that changes the compute

@@ -124,7 +124,7 @@ const archShape: Check = object({
   recurrentState: optional(factOf(oneOf(['mamba', 'rwkv', 'shortconv']))),
   graph: optional(
     object({
-      hiddenStateOutput: optional(factOf(oneOf(['none', 'all-rows', 'output-rows']))),
+      hiddenStateOutput: optional(factOf(oneOf(['none', 'all-rows']))),
       ffnResidualFirst: optional(factOf(isBoolean)),
       ffnNorm: optional(factOf(isString(/^[a-z][a-z0-9_]*$/, 'a per-layer tensor stem (blk.{i}.<stem>.weight)'))),
       moe: optional(factOf(object({ gating: oneOf(['softmax', 'softmax-weight', 'sigmoid']), normalizeWeights: isBoolean, selectFromLogits: optional(isBoolean), weightBeforeExperts: optional(isBoolean) }))),
