@@ -6,8 +6,8 @@ import { type ModelFixture, defineFixture, writeFixture } from '../fixtures/defi
 import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, olmo2_7b, olmo3_7b, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
-import { type AllocGraph, type AllocTensor, simulateAlloc } from '../../packages/core/src/plan/galloc.js';
-import { denseLayoutOf, denseReserveGraph } from '../../packages/core/src/plan/graph-template.js';
+import { type AllocGraph, type AllocTensor, compileGraph, simulateAlloc, simulateCompiled } from '../../packages/core/src/plan/galloc.js';
+import { denseLayoutOf, denseReserveGraph, reserveGraph } from '../../packages/core/src/plan/graph-template.js';
 
 /**
  * The compute-buffer closed forms, term by term. Expected values are the formula's terms written
@@ -407,5 +407,36 @@ describe('planCompute: ggml-alloc replayed over the reserve-graph template', () 
     const swaCells = 768; // pad256(min(32768, 128 + 512))
     expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992);
     expect(simulateAlloc(denseReserveGraph({ ...layout, hiddenStateOutput: 'none' }, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992 - 2880 * 512 * 4);
+  });
+});
+
+describe('simulateCompiled: skipping repeated layers is exact', () => {
+  // Every covered fixture without a file (llama4 needs its file's routers), FA on and off, with and
+  // without the Hadamard matrices, 512 and 513 tokens, across full and SWA cache sizes: the replay that
+  // skips repeated periods of layers lands on the same peak as the one that walks every node.
+  const fixtures = [exaone4_1_2b, exaone4_32b, llama31_8b, qwen3_8b, qwen3_30b_a3b, gemma3_27b, gptOss_20b, gemma2_9b, phi3_mini_4k, olmo2_7b, olmo3_7b];
+  it.each(fixtures.map((fixture) => ({ fixture })))('$fixture.name', ({ fixture }) => {
+    const model = modelOf(fixture);
+    const h = model.hparams;
+    const layout = denseLayoutOf(model, fixture.vocabSize, h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength);
+    if (layout === null) throw new Error(`${fixture.name} is not covered by the template`);
+    let compared = 0;
+    const skipped = { nodes: 0 };
+    const walked = { nodes: 0 };
+    for (const fa of [true, false])
+      for (const rot of [{ k: 0, v: 0 }, { k: 64, v: 64 }])
+        for (const n of [512, 513]) {
+          const graph = reserveGraph(layout, n, 512, fa, rot);
+          const skipping = compileGraph(graph);
+          const walking = compileGraph({ ...graph, layers: undefined });
+          for (const cells of [256, 4096, 10_240, 32_768])
+            for (const swaCells of [768, 4608]) {
+              expect(simulateCompiled(skipping, cells, swaCells, skipped), JSON.stringify({ fa, rot, n, cells, swaCells })).toBe(simulateCompiled(walking, cells, swaCells, walked));
+              compared += 1;
+            }
+        }
+    expect(compared).toBe(64);
+    // and the skipping replay did skip: at most half of the nodes walked
+    expect(skipped.nodes).toBeLessThan(walked.nodes / 2);
   });
 });

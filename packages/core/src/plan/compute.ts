@@ -3,8 +3,8 @@ import type { CacheType } from '../ggml/cache-types.js';
 import type { ResolvedModel } from '../model/resolve-model.js';
 import { cite } from '../schema/cite.js';
 import type { ContextPlan } from './context.js';
-import { simulateAlloc } from './galloc.js';
-import { type DenseLayout, denseLayoutOf, denseReserveGraph } from './graph-template.js';
+import { type CompiledGraph, compileGraph, simulateCompiled } from './galloc.js';
+import { type DenseLayout, denseLayoutOf, reserveGraph } from './graph-template.js';
 
 export const COMPUTE_RULE = cite(
   'src/llama-context.cpp',
@@ -103,8 +103,11 @@ interface GraphShape {
 
 const shapes = new WeakMap<object, GraphShape>();
 
-/** The dense template's layout per model (null: not covered) and its replayed peaks by (n, o, cells). */
-const replays = new WeakMap<object, { layout: DenseLayout | null; peaks: Map<string, number> }>();
+/**
+ * Per model: the template's layout (null: not covered), its reserve graphs compiled once per
+ * (n, o, FA, rotation), and the replayed peaks by those and the cache sizes.
+ */
+const replays = new WeakMap<object, { layout: DenseLayout | null; graphs: Map<string, CompiledGraph>; peaks: Map<string, number> }>();
 
 /** A block-quantized cache type (ggml_is_quantized): the ones that are not F32, F16 or BF16. */
 const quantized = (type: CacheType) => type !== 'f32' && type !== 'f16' && type !== 'bf16';
@@ -116,9 +119,9 @@ const kRotation = (headDim: number) => {
 };
 
 /**
- * ggml-alloc's peak over the reserve graph where the dense template covers the model (see
- * denseLayoutOf) and neither cache is F32 (which FA would cast), else null. A replay costs
- * milliseconds, so each (n, o, cells, rotation) is replayed once per model.
+ * ggml-alloc's peak over the reserve graph where the template covers the model (see denseLayoutOf)
+ * and neither cache is F32 (which FA would cast), else null. The graph is compiled once per (n, o,
+ * FA, rotation); a replay for new cache sizes walks it, skipping repeated layers (tens of µs).
  */
 function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number, o: number, cells: number, swaCells: number, vocab: number, ffnWidth: number): number | null {
   if (decision.cacheTypeK === 'f32' || decision.cacheTypeV === 'f32') return null;
@@ -126,7 +129,7 @@ function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number
   if (entry === undefined || (entry.layout !== null && (entry.layout.vocab !== vocab || entry.layout.ffnWidth !== ffnWidth))) {
     // A planned model carries its tensor list: which form of an alternative the file has.
     const tensors = 'tensors' in model ? new Set((model.tensors as readonly { name: string }[]).map((t) => t.name)) : undefined;
-    entry = { layout: denseLayoutOf(model, vocab, ffnWidth, tensors === undefined ? undefined : (name) => tensors.has(name)), peaks: new Map() };
+    entry = { layout: denseLayoutOf(model, vocab, ffnWidth, tensors === undefined ? undefined : (name) => tensors.has(name)), graphs: new Map(), peaks: new Map() };
     replays.set(model.hparams, entry);
   }
   const layout = entry.layout;
@@ -136,12 +139,18 @@ function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number
     v: quantized(decision.cacheTypeV) && layout.headDimV % 64 === 0 ? 64 : 0,
   };
   const fa = decision.flashAttention;
-  const key = `${n}/${o}/${cells}/${swaCells}/${fa}/${rot.k}/${rot.v}`;
+  const graphKey = `${n}/${o}/${fa}/${rot.k}/${rot.v}`;
+  const key = `${graphKey}/${cells}/${swaCells}`;
   let peak = entry.peaks.get(key);
   if (peak === undefined) {
+    let graph = entry.graphs.get(graphKey);
+    if (graph === undefined) {
+      graph = compileGraph(reserveGraph(layout, n, o, fa, rot));
+      entry.graphs.set(graphKey, graph);
+    }
     // Bounded: a caller sweeping every context keeps the last few hundred points.
     if (entry.peaks.size >= 512) entry.peaks.clear();
-    peak = simulateAlloc(denseReserveGraph(layout, n, o, cells, fa, rot, swaCells));
+    peak = simulateCompiled(graph, cells, swaCells);
     entry.peaks.set(key, peak);
   }
   return peak;

@@ -14,8 +14,12 @@ export const DYN_TALLOCR_RULE = cite(
 /** One tensor of a graph as ggml-alloc sees it. */
 export interface AllocTensor {
   readonly name: string;
-  /** ggml_nbytes; views and tensors in other buffers (weights, caches) take none. */
+  /** ggml_nbytes (the part that does not scale with the caches); views and tensors in other buffers take none. */
   readonly bytes: number;
+  /** Bytes per cell of the full cache (a KQ mask, a kq matrix): the size is bytes + perCell·cells + perSwaCell·swaCells. */
+  readonly perCell?: number;
+  /** Bytes per cell of the SWA cache. */
+  readonly perSwaCell?: number;
   /** Ops ggml_op_can_inplace accepts (ADD, MUL, SCALE, ROPE, RMS_NORM, SOFT_MAX, UNARY, …). */
   readonly inplace?: boolean;
   /** The tensor this one views (ggml's view_src: the root, never a view itself). */
@@ -28,10 +32,22 @@ export interface AllocTensor {
   readonly external?: boolean;
 }
 
+/** Where a repeated block (a decoder layer) starts in the node list, the tensor it reads, and its structure. */
+export interface AllocLayer {
+  /** Index into `nodes` of the layer's first node. */
+  readonly start: number;
+  /** The tensor the layer reads from the one before (the residual stream). */
+  readonly input: string;
+  /** Layers of equal kind build the same nodes with the same sizes. */
+  readonly kind: string;
+}
+
 /** A graph in ggml's order: leafs (inputs, in graph order) and nodes (in execution order). */
 export interface AllocGraph {
   readonly leafs: readonly AllocTensor[];
   readonly nodes: readonly AllocTensor[];
+  /** The layers, in order, when the nodes are built layer by layer (lets the replay skip repeats). */
+  readonly layers?: readonly AllocLayer[];
 }
 
 /** ggml-alloc's tensor alignment on the CPU backend. */
@@ -40,7 +56,7 @@ const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /** The dynamic allocator of one buffer: free blocks sorted by offset, the last one unbounded. */
 class DynAllocator {
-  private readonly free: { offset: number; size: number }[] = [{ offset: 0, size: Number.MAX_SAFE_INTEGER }];
+  readonly free: { offset: number; size: number }[] = [{ offset: 0, size: Number.MAX_SAFE_INTEGER }];
   peak = 0;
 
   alloc(bytes: number): number {
@@ -81,82 +97,228 @@ class DynAllocator {
   }
 }
 
-interface State {
-  children: number;
-  views: number;
-  allocated: boolean;
-  offset: number;
+/**
+ * A graph turned into arrays once (tensors by index: leafs, then nodes), so that replaying it for
+ * another cache size costs only the allocator's walk.
+ */
+export interface CompiledGraph {
+  readonly leafCount: number;
+  readonly count: number;
+  readonly bytes: Float64Array;
+  readonly perCell: Float64Array;
+  readonly perSwaCell: Float64Array;
+  /** 1: in place allowed, 2: output, 4: external, 8: view. */
+  readonly flags: Uint8Array;
+  readonly viewOf: Int32Array;
+  /** Sources of tensor t: srcs[srcStart[t] … srcStart[t + 1]). */
+  readonly srcStart: Int32Array;
+  readonly srcs: Int32Array;
+  /** Per layer: first tensor index, input tensor index, kind id. */
+  readonly layerStart: Int32Array;
+  readonly layerInput: Int32Array;
+  readonly layerKind: Int32Array;
+}
+
+/** counts[i] += by. */
+const bump = (counts: Int32Array, i: number, by: number) => {
+  counts[i] = (counts[i] as number) + by;
+};
+
+const INPLACE = 1;
+const OUTPUT = 2;
+const EXTERNAL = 4;
+const VIEW = 8;
+
+export function compileGraph(graph: AllocGraph): CompiledGraph {
+  const tensors = [...graph.leafs, ...graph.nodes];
+  const index = new Map<string, number>();
+  tensors.forEach((t, i) => {
+    if (index.has(t.name)) throw new Error(`galloc: tensor ${t.name} declared twice`);
+    index.set(t.name, i);
+  });
+  const at = (name: string) => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`galloc: unknown tensor ${name}`);
+    return i;
+  };
+  const count = tensors.length;
+  const bytes = new Float64Array(count);
+  const perCell = new Float64Array(count);
+  const perSwaCell = new Float64Array(count);
+  const flags = new Uint8Array(count);
+  const viewOf = new Int32Array(count).fill(-1);
+  const srcStart = new Int32Array(count + 1);
+  const srcList: number[] = [];
+  tensors.forEach((t, i) => {
+    bytes[i] = t.bytes;
+    perCell[i] = t.perCell ?? 0;
+    perSwaCell[i] = t.perSwaCell ?? 0;
+    flags[i] = (t.inplace === true ? INPLACE : 0) | (t.output === true ? OUTPUT : 0) | (t.external === true ? EXTERNAL : 0) | (t.viewOf !== undefined ? VIEW : 0);
+    if (t.viewOf !== undefined) viewOf[i] = at(t.viewOf);
+    srcStart[i] = srcList.length;
+    for (const src of t.srcs ?? []) srcList.push(at(src));
+  });
+  srcStart[count] = srcList.length;
+  const layers = graph.layers ?? [];
+  const kinds = new Map<string, number>();
+  return {
+    leafCount: graph.leafs.length,
+    count,
+    bytes,
+    perCell,
+    perSwaCell,
+    flags,
+    viewOf,
+    srcStart,
+    srcs: Int32Array.from(srcList),
+    layerStart: Int32Array.from(layers.map((l) => graph.leafs.length + l.start)),
+    layerInput: Int32Array.from(layers.map((l) => at(l.input))),
+    layerKind: Int32Array.from(layers.map((l) => kinds.get(l.kind) ?? (kinds.set(l.kind, kinds.size).get(l.kind) as number))),
+  };
 }
 
 /**
  * Replays ggml_gallocr_reserve over a graph and returns the buffer's peak (the compute buffer the
  * runtime reserves for it). Views are never reused in place: ggml only reuses a parent it allocated itself.
  */
-export function simulateAlloc(graph: AllocGraph): number {
-  const tensors = new Map<string, AllocTensor>();
-  for (const t of [...graph.leafs, ...graph.nodes]) {
-    if (tensors.has(t.name)) throw new Error(`galloc: tensor ${t.name} declared twice`);
-    tensors.set(t.name, t);
-  }
-  const state = new Map<string, State>();
-  const get = (name: string): State => {
-    let s = state.get(name);
-    if (s === undefined) {
-      if (!tensors.has(name)) throw new Error(`galloc: unknown tensor ${name}`);
-      s = { children: 0, views: 0, allocated: false, offset: 0 };
-      state.set(name, s);
-    }
-    return s;
-  };
-  const tensor = (name: string) => tensors.get(name) as AllocTensor;
+export function simulateAlloc(graph: AllocGraph, cells = 0, swaCells = 0): number {
+  return simulateCompiled(compileGraph(graph), cells, swaCells);
+}
+
+/**
+ * The replay over a compiled graph. Layers repeat: once the allocator's state (its free blocks and
+ * the one activation alive between layers, at the same offset) at a layer boundary equals the state
+ * one period of layer kinds earlier, every later period up to the last layer replays the same steps
+ * at the same offsets, so those periods are skipped (the peak is the period's own, already seen)
+ * and only the inputs' remaining consumers are counted down (never below two, so no input is freed
+ * or reused in place inside a skipped layer). Exact, not an approximation. `walked` counts the nodes
+ * replayed.
+ */
+export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walked?: { nodes: number }): number {
+  const { count, leafCount, flags, viewOf, srcStart, srcs } = g;
+  const size = new Float64Array(count);
+  for (let t = 0; t < count; t++) size[t] = (g.bytes[t] ?? 0) + (g.perCell[t] ?? 0) * cells + (g.perSwaCell[t] ?? 0) * swaCells;
+  const children = new Int32Array(count);
+  const views = new Int32Array(count);
+  const allocated = new Uint8Array(count);
+  const offset = new Float64Array(count);
+  /** Allocated tensors other than leafs: at a layer boundary, only the residual stream should be. */
+  const live = new Set<number>();
   const allocator = new DynAllocator();
 
-  const allocate = (t: AllocTensor) => {
-    const s = get(t.name);
-    if (t.external === true || s.allocated || t.viewOf !== undefined) return;
-    s.allocated = true;
-    if (t.inplace === true) {
-      for (const parentName of t.srcs ?? []) {
-        const parent = tensor(parentName);
-        const p = get(parentName);
-        if (!p.allocated || parent.output === true || parent.bytes !== t.bytes) continue;
-        if (p.children === 1 && p.views === 0) {
-          s.offset = p.offset;
-          p.allocated = false;
+  const allocate = (t: number) => {
+    if ((flags[t] as number) & (EXTERNAL | VIEW) || allocated[t] === 1) return;
+    allocated[t] = 1;
+    if (t >= leafCount) live.add(t);
+    if ((flags[t] as number) & INPLACE) {
+      for (let s = srcStart[t] as number; s < (srcStart[t + 1] as number); s++) {
+        const p = srcs[s] as number;
+        if (allocated[p] !== 1 || (flags[p] as number) & OUTPUT || size[p] !== size[t]) continue;
+        if (children[p] === 1 && views[p] === 0) {
+          offset[t] = offset[p] as number;
+          allocated[p] = 0;
+          live.delete(p);
           return;
         }
       }
     }
-    s.offset = allocator.alloc(t.bytes);
+    offset[t] = allocator.alloc(size[t] as number);
   };
-  const release = (t: AllocTensor) => {
-    if (t.output === true) return;
-    const s = get(t.name);
-    allocator.release(s.offset, t.bytes);
-    s.allocated = false;
+  const release = (t: number) => {
+    if ((flags[t] as number) & OUTPUT) return;
+    allocator.release(offset[t] as number, size[t] as number);
+    allocated[t] = 0;
+    live.delete(t);
   };
 
-  for (const leaf of graph.leafs) allocate(leaf);
-  for (const node of graph.nodes) {
-    if (node.viewOf !== undefined) get(node.viewOf).views += 1;
-    for (const src of node.srcs ?? []) get(src).children += 1;
+  for (let t = 0; t < leafCount; t++) allocate(t);
+  for (let t = leafCount; t < count; t++) {
+    if ((flags[t] as number) & VIEW) bump(views, viewOf[t] as number, 1);
+    for (let s = srcStart[t] as number; s < (srcStart[t + 1] as number); s++) bump(children, srcs[s] as number, 1);
   }
-  for (const node of graph.nodes) {
-    for (const src of node.srcs ?? []) allocate(tensor(src));
+
+  const layers = g.layerStart.length;
+  // Per layer boundary: the allocator state's signature and the leafs' remaining consumers and views.
+  const signatures: (string | null)[] = [];
+  const leafUses: Int32Array[] = [];
+  let layer = 0;
+  let t = leafCount;
+  while (t < count) {
+    if (layer < layers && t === g.layerStart[layer]) {
+      const skipTo = layerBoundary(layer);
+      layer += 1;
+      if (skipTo !== undefined) {
+        t = skipTo.node;
+        layer = skipTo.layer + 1;
+        continue;
+      }
+    }
+    step(t);
+    t += 1;
+    if (walked !== undefined) walked.nodes += 1;
+  }
+  return allocator.peak;
+
+  function step(node: number) {
+    const from = srcStart[node] as number;
+    const to = srcStart[node + 1] as number;
+    for (let s = from; s < to; s++) allocate(srcs[s] as number);
     allocate(node);
-    for (const src of node.srcs ?? []) {
-      const parent = tensor(src);
-      const p = get(src);
-      p.children -= 1;
-      if (p.children !== 0 || p.views !== 0) continue;
-      if (parent.viewOf !== undefined) {
-        const root = get(parent.viewOf);
-        root.views -= 1;
-        if (root.views === 0 && root.children === 0 && root.allocated) release(tensor(parent.viewOf));
-      } else if (p.allocated) {
-        release(parent);
+    for (let s = from; s < to; s++) {
+      const p = srcs[s] as number;
+      bump(children, p, -1);
+      if (children[p] !== 0 || views[p] !== 0) continue;
+      if ((flags[p] as number) & VIEW) {
+        const root = viewOf[p] as number;
+        bump(views, root, -1);
+        if (views[root] === 0 && children[root] === 0 && allocated[root] === 1) release(root);
+      } else if (allocated[p] === 1) {
+        release(p);
       }
     }
   }
-  return allocator.peak;
+
+  /** Records the state before layer `il`; when it repeats a period back, jumps to the last period start before the last layer. */
+  function layerBoundary(il: number): { node: number; layer: number } | undefined {
+    const input = g.layerInput[il] as number;
+    const signature = live.size === 1 && live.has(input) && allocated[input] === 1 ? `${offset[input]}|${allocator.free.map((b) => `${b.offset}+${b.size}`).join(',')}` : null;
+    signatures[il] = signature;
+    const uses = new Int32Array(2 * leafCount);
+    uses.set(children.subarray(0, leafCount));
+    uses.set(views.subarray(0, leafCount), leafCount);
+    leafUses[il] = uses;
+    if (signature === null) return undefined;
+    const last = layers - 1;
+    for (let from = il - 1; from >= 0; from--) {
+      if (signatures[from] !== signature) continue;
+      const period = il - from;
+      // every layer from `from` up to the one before the last follows the period
+      let periodic = true;
+      for (let k = il; k < last && periodic; k++) periodic = g.layerKind[k] === g.layerKind[k - period];
+      if (!periodic) continue;
+      const before = leafUses[from] as Int32Array;
+      const after = leafUses[il] as Int32Array;
+      // Skip no further than every leaf keeps two consumers: none is freed or reused in place inside the skipped layers.
+      let periods = Math.floor((last - il) / period);
+      for (let i = 0; i < leafCount; i++) {
+        const perPeriod = (before[i] as number) - (after[i] as number);
+        if (perPeriod > 0) periods = Math.min(periods, Math.floor(((children[i] as number) - 2) / perPeriod));
+      }
+      if (periods <= 0) return undefined;
+      const target = il + periods * period;
+      for (let i = 0; i < leafCount; i++) {
+        bump(children, i, -periods * ((before[i] as number) - (after[i] as number)));
+        bump(views, i, -periods * ((before[leafCount + i] as number) - (after[leafCount + i] as number)));
+      }
+      // the residual stream moves to the target layer's input, at the same offset
+      const next = g.layerInput[target] as number;
+      allocated[input] = 0;
+      live.delete(input);
+      allocated[next] = 1;
+      offset[next] = offset[input] as number;
+      live.add(next);
+      return { node: g.layerStart[target] as number, layer: target };
+    }
+    return undefined;
+  }
 }

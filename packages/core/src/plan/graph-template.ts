@@ -1,7 +1,7 @@
 import { cite } from '../schema/cite.js';
 import type { ResolvedModel } from '../model/resolve-model.js';
 import type { HiddenStateOutput, MoeRouting } from '../schema/arch.js';
-import type { AllocGraph, AllocTensor } from './galloc.js';
+import type { AllocGraph, AllocLayer, AllocTensor } from './galloc.js';
 
 export const RESERVE_GRAPH_RULE = cite(
   'src/llama-graph.cpp',
@@ -94,12 +94,23 @@ export interface Rotation {
  * n_seq), o outputs, `cells` per stream of the full cache and `swaCells` of the SWA one.
  */
 export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }, swaCells = cells): AllocGraph {
+  const graph = reserveGraph(d, n, o, fa, rot);
+  const sized = (t: AllocTensor): AllocTensor => ({ ...t, bytes: t.bytes + (t.perCell ?? 0) * cells + (t.perSwaCell ?? 0) * swaCells, perCell: 0, perSwaCell: 0 });
+  return { ...graph, leafs: graph.leafs.map(sized), nodes: graph.nodes.map(sized) };
+}
+
+/**
+ * The same graph with the cache-sized tensors (KQ masks; kq and its soft_max without FA) given per
+ * cell of the full and the SWA cache, so one compiled graph serves every context.
+ */
+export function reserveGraph(d: DenseLayout, n: number, o: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }): AllocGraph {
   const row = (t: number) => 4 * t * d.nEmbd;
   const q = 4 * n * d.heads * d.headDimK;
   const k = 4 * n * d.headsKv * d.headDimK;
   const v = 4 * n * d.headsKv * d.headDimV;
   const faOut = 4 * n * d.heads * d.headDimV;
   const ffn = (t: number) => 4 * t * d.ffnWidth;
+  const layers: AllocLayer[] = [];
   const nodes: AllocTensor[] = [];
   const op = (name: string, bytes: number, srcs: string[], extra: Partial<AllocTensor> = {}) => {
     nodes.push({ name, bytes, srcs, ...extra });
@@ -131,10 +142,10 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     { name: 'inp_embd', bytes: row(n) },
   ];
   const reached = new Set<string>();
-  const reach = (base: string, c = '', bytes = leafBytes[base] ?? 0) => {
+  const reach = (base: string, c = '', perCell = 0) => {
     if (reached.has(base + c)) return;
     reached.add(base + c);
-    leafs.push({ name: base + c, bytes });
+    leafs.push({ name: base + c, bytes: leafBytes[base] ?? 0, ...(perCell > 0 ? (c === '_swa' ? { perSwaCell: perCell } : { perCell }) : {}) });
   };
   for (let il = 0; il < d.layers; il++) {
     const c = cacheOf(il);
@@ -155,7 +166,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     }
     reach('k_idxs', c);
     reach('v_idxs', c);
-    reach('kq_mask', c, (fa ? 2 : 4) * (c === '_swa' ? swaCells : cells) * n);
+    reach('kq_mask', c, (fa ? 2 : 4) * n);
   }
   leafs.push({ name: 'out_ids', bytes: 4 * o }, { name: 'cache', bytes: 0, external: true });
 
@@ -163,7 +174,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
   for (let il = 0; il < d.layers; il++) {
     const last = il === d.layers - 1;
     const c = cacheOf(il);
-    const layerCells = c === '_swa' ? swaCells : cells;
+    layers.push({ start: nodes.length, input: x, kind: `${c}|${d.ropeLayers[il] !== false}|${d.moeLayers[il] === true}|${last}` });
     const input = d.preNorm ? norm(`attn_norm${il}`, row(n), x) : x;
     // Q and K are reshaped (views) before their norm or RoPE, which therefore cannot run in place; a
     // NoPE layer skips the RoPE. Returns the tensor and the allocated tensor it is (or views).
@@ -208,10 +219,10 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
     const qPerm = view(`Qperm${il}`, qRoot, qr);
     // FA: one op; without: kq = K·Q (f32, cells per token and head), soft_max in place, V·kq, then the
     // permuted result made contiguous.
-    const kqBytes = 4 * n * d.heads * layerCells;
+    const kqBytes = c === '_swa' ? { perSwaCell: 4 * n * d.heads } : { perCell: 4 * n * d.heads };
     const attn = fa
       ? op(`fa${il}`, faOut, [qPerm, `kq_mask${c}`])
-      : op(`kqv_cont${il}`, faOut, [view(`kqv_perm${il}`, `kqv${il}`, op(`kqv${il}`, faOut, [op(`kq_soft_max${il}`, kqBytes, [op(`kq${il}`, kqBytes, [qPerm]), `kq_mask${c}`], inplace)]))]);
+      : op(`kqv_cont${il}`, faOut, [view(`kqv_perm${il}`, `kqv${il}`, op(`kqv${il}`, faOut, [op(`kq_soft_max${il}`, 0, [op(`kq${il}`, 0, [qPerm], kqBytes), `kq_mask${c}`], { ...kqBytes, inplace: true })]))]);
     let kqv = view(`kqv_out${il}`, attn);
     if (rot.v > 0) kqv = rotate(`kqv_rot${il}`, faOut, kqv, attn, `v_rot${c}`);
     let cur = op(`attn_out${il}`, row(n), [kqv]);
@@ -245,7 +256,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
   if (d.hiddenStateOutput === 'all-rows') x = op('out_rows', row(o), [x, 'out_ids']);
   const resultNorm = op('result_norm.w', row(o), [op('result_norm', row(o), [x], inplace)], { inplace: true, output: true });
   op('result_output', 4 * o * d.vocab, [resultNorm], { output: true });
-  return { leafs, nodes };
+  return { leafs, nodes, layers };
 }
 
 type Op = (name: string, bytes: number, srcs: string[], extra?: Partial<AllocTensor>) => string;
