@@ -2,7 +2,9 @@
  * `npm run bench`: our plan against node-llama-cpp 3.21.1's own estimators on the accuracy suite's
  * header-only fixtures, in one run: the no-allocation simulation (cold: the first context of a
  * freshly opened file, header read and simulator source included; warm: later contexts) and the
- * old heuristic. Prints latency ratios and each one's error against the simulation. Timings are
+ * old heuristic. Prints latency ratios and each one's error against the simulation. Ours is timed
+ * twice: over the four contexts again and again (the compute replay of each is cached per model),
+ * and at a context it has not planned before (a fresh ggml-alloc replay every call). Timings are
  * printed, never asserted. `npm run bench -- <fixture> …` limits the fixtures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,6 +42,7 @@ function perCall(calls: number, fn: (call: number) => void): number {
 
 const rows: string[] = [];
 let worstWarmRatio = Number.POSITIVE_INFINITY;
+let worstNewRatio = Number.POSITIVE_INFINITY;
 for (const fixture of fixtures) {
   const file = path.join(dir, `${fixture.name}.gguf`);
   await writeFixture(fixture, file);
@@ -70,19 +73,23 @@ for (const fixture of fixtures) {
       return result.kv.bytes + result.recurrentState.bytes + result.compute.bytes;
     });
     const ourMs = perCall(2000, (call) => ours(contexts[call % contexts.length] ?? 8192));
+    // 1,000 distinct contexts, 256 apart: every call replays the compute graph anew.
+    let fresh = 0;
+    const ourNewMs = perCall(40, () => ours(4096 + 256 * (fresh++ % 1000)));
     const error = (values: readonly number[]) => Math.max(...values.map((value, index) => Math.abs(value - (simTotals[index] ?? 0)) / (simTotals[index] ?? 1))) * 100;
     const warmMs = median(warm);
     worstWarmRatio = Math.min(worstWarmRatio, warmMs / ourMs);
+    worstNewRatio = Math.min(worstNewRatio, warmMs / ourNewMs);
     rows.push(
-      `| ${fixture.name} ${cacheType} | ${(ourMs * 1000).toFixed(2)} µs | ${cold.toFixed(0)} ms (${(cold / ourMs).toFixed(0)}×) | ${warmMs.toFixed(2)} ms (${(warmMs / ourMs).toFixed(0)}×) | ${heuristicMs.toFixed(3)} ms (${(heuristicMs / ourMs).toFixed(0)}×) | ${error(ourTotals).toFixed(2)}% | ${error(heuristicTotals).toFixed(1)}% |`,
+      `| ${fixture.name} ${cacheType} | ${(ourMs * 1000).toFixed(2)} µs | ${(ourNewMs * 1000).toFixed(1)} µs (warm sim ${(warmMs / ourNewMs).toFixed(0)}×) | ${cold.toFixed(0)} ms (${(cold / ourMs).toFixed(0)}×) | ${warmMs.toFixed(2)} ms (${(warmMs / ourMs).toFixed(0)}×) | ${heuristicMs.toFixed(3)} ms (${(heuristicMs / ourMs).toFixed(0)}×) | ${error(ourTotals).toFixed(2)}% | ${error(heuristicTotals).toFixed(1)}% |`,
     );
     console.error(`${fixture.name} ${cacheType}: simulation at ${contexts.join('/')} = ${simTotals.map((b) => (b / MiB).toFixed(2)).join(' / ')} MiB`);
   }
 }
 console.log(`\nPlan latency and accuracy against node-llama-cpp 3.21.1 (CPU, FA on, 1 sequence, n_ubatch ${UBATCH}, contexts ${contexts.join(', ')}; ratios = their time / ours):\n`);
-console.log('| fixture, cache | ours (median) | simulation, cold | simulation, warm | old heuristic | our max error vs simulation | heuristic max error |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| fixture, cache | ours, repeated contexts (median) | ours, a new context | simulation, cold | simulation, warm | old heuristic | our max error vs simulation | heuristic max error |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
-console.log(`\nSlowest ratio against the warm simulation: ${worstWarmRatio.toFixed(0)}× (target ≥ 1000×).`);
+console.log(`\nSlowest ratio against the warm simulation: ${worstWarmRatio.toFixed(0)}× over repeated contexts (target ≥ 1000×), ${worstNewRatio.toFixed(0)}× at a new context (a fresh replay).`);
 await llama.dispose();
 await rm(dir, { recursive: true, force: true });
