@@ -79,8 +79,8 @@ class DynAllocator {
 
   release(offset: number, bytes: number): void {
     const size = aligned(bytes);
-    const at = this.free.findIndex((b) => b.offset > offset);
-    const index = at < 0 ? this.free.length : at;
+    let index = 0;
+    while (index < this.free.length && (this.free[index]?.offset ?? 0) <= offset) index++;
     this.free.splice(index, 0, { offset, size });
     // merge with the next block, then with the previous one
     const next = this.free[index + 1];
@@ -202,14 +202,14 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   const views = new Int32Array(count);
   const allocated = new Uint8Array(count);
   const offset = new Float64Array(count);
-  /** Allocated tensors other than leafs: at a layer boundary, only the residual stream should be. */
-  const live = new Set<number>();
+  /** How many tensors other than leafs are allocated: at a layer boundary, only the residual stream should be. */
+  let live = 0;
   const allocator = new DynAllocator();
 
   const allocate = (t: number) => {
     if ((flags[t] as number) & (EXTERNAL | VIEW) || allocated[t] === 1) return;
     allocated[t] = 1;
-    if (t >= leafCount) live.add(t);
+    if (t >= leafCount) live += 1;
     if ((flags[t] as number) & INPLACE) {
       for (let s = srcStart[t] as number; s < (srcStart[t + 1] as number); s++) {
         const p = srcs[s] as number;
@@ -217,7 +217,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
         if (children[p] === 1 && views[p] === 0) {
           offset[t] = offset[p] as number;
           allocated[p] = 0;
-          live.delete(p);
+          if (p >= leafCount) live -= 1;
           return;
         }
       }
@@ -228,7 +228,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
     if ((flags[t] as number) & OUTPUT) return;
     allocator.release(offset[t] as number, size[t] as number);
     allocated[t] = 0;
-    live.delete(t);
+    if (t >= leafCount) live -= 1;
   };
 
   for (let t = 0; t < leafCount; t++) allocate(t);
@@ -241,6 +241,8 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   // Per layer boundary: the allocator state's signature and the leafs' remaining consumers and views.
   const signatures: (string | null)[] = [];
   const leafUses: Int32Array[] = [];
+  let jumped = false;
+  const snapshots: ({ free: { offset: number; size: number }[]; inputOffset: number } | undefined)[] = [];
   let layer = 0;
   let t = leafCount;
   while (t < count) {
@@ -278,16 +280,23 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
     }
   }
 
-  /** Records the state before layer `il`; when it repeats a period back, jumps to the last period start before the last layer. */
+  /**
+   * Records the state before layer `il`. When it equals the state one period of layer kinds back,
+   * the state before any later layer b (up to the last) is the recorded one at the boundary of b's
+   * phase within that period, with the leafs' consumers counted down by the periods between: jumps
+   * to the furthest such b where every leaf still has two consumers left.
+   */
   function layerBoundary(il: number): { node: number; layer: number } | undefined {
     const input = g.layerInput[il] as number;
-    const signature = live.size === 1 && live.has(input) && allocated[input] === 1 ? `${offset[input]}|${allocator.free.map((b) => `${b.offset}+${b.size}`).join(',')}` : null;
+    const signature = live === 1 && input >= leafCount && allocated[input] === 1 ? `${offset[input]}|${allocator.free.map((b) => `${b.offset}+${b.size}`).join(',')}` : null;
     signatures[il] = signature;
     const uses = new Int32Array(2 * leafCount);
     uses.set(children.subarray(0, leafCount));
     uses.set(views.subarray(0, leafCount), leafCount);
     leafUses[il] = uses;
-    if (signature === null) return undefined;
+    // one jump: the boundaries it passes over have no record to take a phase from
+    if (signature === null || jumped) return undefined;
+    snapshots[il] = { free: allocator.free.map((block) => ({ ...block })), inputOffset: offset[input] as number };
     const last = layers - 1;
     for (let from = il - 1; from >= 0; from--) {
       if (signatures[from] !== signature) continue;
@@ -298,26 +307,32 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
       if (!periodic) continue;
       const before = leafUses[from] as Int32Array;
       const after = leafUses[il] as Int32Array;
-      // Skip no further than every leaf keeps two consumers: none is freed or reused in place inside the skipped layers.
-      let periods = Math.floor((last - il) / period);
-      for (let i = 0; i < leafCount; i++) {
-        const perPeriod = (before[i] as number) - (after[i] as number);
-        if (perPeriod > 0) periods = Math.min(periods, Math.floor(((children[i] as number) - 2) / perPeriod));
+      for (let target = last; target > il; target--) {
+        const phase = from + ((target - from) % period);
+        const periods = (target - phase) / period;
+        const at = leafUses[phase] as Int32Array;
+        // every leaf keeps two consumers: none is freed or reused in place inside the skipped layers
+        let kept = true;
+        for (let i = 0; i < leafCount && kept; i++) {
+          const perPeriod = (before[i] as number) - (after[i] as number);
+          kept = perPeriod === 0 || (at[i] as number) - periods * perPeriod >= 2;
+        }
+        const snapshot = snapshots[phase];
+        if (!kept || snapshot === undefined) continue;
+        for (let i = 0; i < leafCount; i++) {
+          children[i] = (at[i] as number) - periods * ((before[i] as number) - (after[i] as number));
+          views[i] = (at[leafCount + i] as number) - periods * ((before[leafCount + i] as number) - (after[leafCount + i] as number));
+        }
+        allocator.free.splice(0, allocator.free.length, ...snapshot.free.map((block) => ({ ...block })));
+        // the residual stream becomes the target layer's input, where the phase's input was
+        const next = g.layerInput[target] as number;
+        jumped = true;
+        allocated[input] = 0;
+        allocated[next] = 1;
+        offset[next] = snapshot.inputOffset;
+        return { node: g.layerStart[target] as number, layer: target };
       }
-      if (periods <= 0) return undefined;
-      const target = il + periods * period;
-      for (let i = 0; i < leafCount; i++) {
-        bump(children, i, -periods * ((before[i] as number) - (after[i] as number)));
-        bump(views, i, -periods * ((before[leafCount + i] as number) - (after[leafCount + i] as number)));
-      }
-      // the residual stream moves to the target layer's input, at the same offset
-      const next = g.layerInput[target] as number;
-      allocated[input] = 0;
-      live.delete(input);
-      allocated[next] = 1;
-      offset[next] = offset[input] as number;
-      live.add(next);
-      return { node: g.layerStart[target] as number, layer: target };
+      return undefined;
     }
     return undefined;
   }
