@@ -113,6 +113,11 @@ export interface CompiledGraph {
   /** Sources of tensor t: srcs[srcStart[t] … srcStart[t + 1]). */
   readonly srcStart: Int32Array;
   readonly srcs: Int32Array;
+  /** Tensors whose size scales with a cache (perCell or perSwaCell not 0). */
+  readonly cacheSized: Int32Array;
+  /** Per tensor: how many nodes read it and how many views it has (ggml-alloc's n_children, n_views before the walk). */
+  readonly consumers: Int32Array;
+  readonly views: Int32Array;
   /** Per layer: first tensor index, input tensor index, kind id. */
   readonly layerStart: Int32Array;
   readonly layerInput: Int32Array;
@@ -159,6 +164,12 @@ export function compileGraph(graph: AllocGraph): CompiledGraph {
     for (const src of t.srcs ?? []) srcList.push(at(src));
   });
   srcStart[count] = srcList.length;
+  const consumers = new Int32Array(count);
+  const views = new Int32Array(count);
+  for (let t = graph.leafs.length; t < count; t++) {
+    if (viewOf[t] !== -1) bump(views, viewOf[t] as number, 1);
+    for (let s = srcStart[t] as number; s < (srcStart[t + 1] as number); s++) bump(consumers, srcList[s] as number, 1);
+  }
   const layers = graph.layers ?? [];
   const kinds = new Map<string, number>();
   return {
@@ -171,6 +182,9 @@ export function compileGraph(graph: AllocGraph): CompiledGraph {
     viewOf,
     srcStart,
     srcs: Int32Array.from(srcList),
+    cacheSized: Int32Array.from(tensors.flatMap((t, i) => ((t.perCell ?? 0) !== 0 || (t.perSwaCell ?? 0) !== 0 ? [i] : []))),
+    consumers,
+    views,
     layerStart: Int32Array.from(layers.map((l) => graph.leafs.length + l.start)),
     layerInput: Int32Array.from(layers.map((l) => at(l.input))),
     layerKind: Int32Array.from(layers.map((l) => kinds.get(l.kind) ?? (kinds.set(l.kind, kinds.size).get(l.kind) as number))),
@@ -196,10 +210,10 @@ export function simulateAlloc(graph: AllocGraph, cells = 0, swaCells = 0): numbe
  */
 export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walked?: { nodes: number }): number {
   const { count, leafCount, flags, viewOf, srcStart, srcs } = g;
-  const size = new Float64Array(count);
-  for (let t = 0; t < count; t++) size[t] = (g.bytes[t] ?? 0) + (g.perCell[t] ?? 0) * cells + (g.perSwaCell[t] ?? 0) * swaCells;
-  const children = new Int32Array(count);
-  const views = new Int32Array(count);
+  const size = g.bytes.slice();
+  for (const t of g.cacheSized) size[t] = (g.bytes[t] as number) + (g.perCell[t] as number) * cells + (g.perSwaCell[t] as number) * swaCells;
+  const children = g.consumers.slice();
+  const views = g.views.slice();
   const allocated = new Uint8Array(count);
   const offset = new Float64Array(count);
   /** How many tensors other than leafs are allocated: at a layer boundary, only the residual stream should be. */
@@ -232,10 +246,6 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   };
 
   for (let t = 0; t < leafCount; t++) allocate(t);
-  for (let t = leafCount; t < count; t++) {
-    if ((flags[t] as number) & VIEW) bump(views, viewOf[t] as number, 1);
-    for (let s = srcStart[t] as number; s < (srcStart[t + 1] as number); s++) bump(children, srcs[s] as number, 1);
-  }
 
   const layers = g.layerStart.length;
   // Per layer boundary: the allocator state's signature and the leafs' remaining consumers and views.
