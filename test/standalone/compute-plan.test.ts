@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, olmo2_7b, olmo3_7b, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, compileGraph, simulateAlloc, simulateCompiled } from '../../packages/core/src/plan/galloc.js';
-import { denseLayoutOf, denseReserveGraph, reserveGraph } from '../../packages/core/src/plan/graph-template.js';
+import { denseReserveGraph, reserveGraph } from '../../packages/core/src/plan/graph-template.js';
+import { denseLayoutOf } from '../../packages/core/src/plan/template-layout.js';
 
 /**
  * The compute-buffer closed forms, term by term. Expected values are the formula's terms written

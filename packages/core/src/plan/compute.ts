@@ -4,7 +4,8 @@ import type { ResolvedModel } from '../model/resolve-model.js';
 import { cite } from '../schema/cite.js';
 import type { ContextPlan } from './context.js';
 import { type CompiledGraph, compileGraph, simulateCompiled } from './galloc.js';
-import { type DenseLayout, denseLayoutOf, reserveGraph } from './graph-template.js';
+import { type DenseLayout, reserveGraph } from './graph-template.js';
+import { denseLayoutOf } from './template-layout.js';
 
 export const COMPUTE_RULE = cite(
   'src/llama-context.cpp',

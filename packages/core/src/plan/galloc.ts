@@ -1,16 +1,11 @@
 import { cite } from '../schema/cite.js';
+import { DynAllocator } from './dyn-allocator.js';
 
 export const GALLOC_RULE = cite(
   'ggml/src/ggml-alloc.c',
   'ggml_gallocr_alloc_graph_impl',
   'leafs are allocated first in graph order; each node then allocates (in place over a parent it alone consumes when its op allows), and frees a parent once its last consumer and view are done; graph outputs are never freed',
 );
-export const DYN_TALLOCR_RULE = cite(
-  'ggml/src/ggml-alloc.c',
-  'ggml_dyn_tallocr_alloc',
-  'best fit over every free block but the last (ties go to the later block), else the last block, which grows the buffer; freed ranges merge with their neighbours',
-);
-
 /** One tensor of a graph as ggml-alloc sees it. */
 export interface AllocTensor {
   readonly name: string;
@@ -48,53 +43,6 @@ export interface AllocGraph {
   readonly nodes: readonly AllocTensor[];
   /** The layers, in order, when the nodes are built layer by layer (lets the replay skip repeats). */
   readonly layers?: readonly AllocLayer[];
-}
-
-/** ggml-alloc's tensor alignment on the CPU backend. */
-const ALIGN = 32;
-const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
-
-/** The dynamic allocator of one buffer: free blocks sorted by offset, the last one unbounded. */
-class DynAllocator {
-  readonly free: { offset: number; size: number }[] = [{ offset: 0, size: Number.MAX_SAFE_INTEGER }];
-  peak = 0;
-
-  alloc(bytes: number): number {
-    const size = aligned(bytes);
-    let best = -1;
-    for (let i = 0; i < this.free.length - 1; i++) {
-      const block = this.free[i];
-      if (block !== undefined && block.size >= size && (best < 0 || block.size <= (this.free[best]?.size ?? 0))) best = i;
-    }
-    if (best < 0) best = this.free.length - 1;
-    const block = this.free[best];
-    if (block === undefined) throw new Error('galloc: no free block');
-    const offset = block.offset;
-    block.offset += size;
-    block.size -= size;
-    if (block.size === 0) this.free.splice(best, 1);
-    this.peak = Math.max(this.peak, offset + size);
-    return offset;
-  }
-
-  release(offset: number, bytes: number): void {
-    const size = aligned(bytes);
-    let index = 0;
-    while (index < this.free.length && (this.free[index]?.offset ?? 0) <= offset) index++;
-    this.free.splice(index, 0, { offset, size });
-    // merge with the next block, then with the previous one
-    const next = this.free[index + 1];
-    const cur = this.free[index];
-    if (cur !== undefined && next !== undefined && cur.offset + cur.size === next.offset) {
-      cur.size += next.size;
-      this.free.splice(index + 1, 1);
-    }
-    const prev = this.free[index - 1];
-    if (prev !== undefined && cur !== undefined && prev.offset + prev.size === cur.offset) {
-      prev.size += cur.size;
-      this.free.splice(index, 1);
-    }
-  }
 }
 
 /**
