@@ -440,4 +440,19 @@ describe('simulateCompiled: skipping repeated layers is exact', () => {
     // and the skipping replay did skip: at most half of the nodes walked
     expect(skipped.nodes).toBeLessThan(walked.nodes / 2);
   });
+
+  it('with FA, a later replay resumes from the first one’s state before the last layers, shifted by the masks’ growth (gpt-oss-20b)', () => {
+    const layout = denseLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
+    if (layout === null) throw new Error('gpt-oss-20b is not covered by the template');
+    const graph = reserveGraph(layout, 512, 512, true);
+    const resuming = compileGraph(graph);
+    const walking = compileGraph({ ...graph, layers: undefined });
+    const first = { nodes: 0 };
+    const later = { nodes: 0 };
+    // the runtime: 429,524,992 B at 32k × 1 and 434,526,208 B at 4k × 1 (probe-compute.ts gpt-oss-20b)
+    expect(simulateCompiled(resuming, 32768, 768, first)).toBe(429_524_992);
+    expect(simulateCompiled(resuming, 4096, 768, later)).toBe(434_526_208);
+    expect(later.nodes).toBeLessThan(first.nodes / 2);
+    for (const cells of [1024, 8192, 50_000, 131_072]) expect(simulateCompiled(resuming, cells, 768)).toBe(simulateCompiled(walking, cells, 768));
+  });
 });

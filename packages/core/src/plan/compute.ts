@@ -122,7 +122,8 @@ const kRotation = (headDim: number) => {
 /**
  * ggml-alloc's peak over the reserve graph where the template covers the model (see denseLayoutOf)
  * and neither cache is F32 (which FA would cast), else null. The graph is compiled once per (n, o,
- * FA, rotation); a replay for new cache sizes walks it, skipping repeated layers (tens of µs).
+ * FA, rotation); a replay for new cache sizes walks it, skipping repeated layers, and with FA
+ * resumes from the first replay's state before the last layers (tens of µs).
  */
 function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number, o: number, cells: number, swaCells: number, vocab: number, ffnWidth: number): number | null {
   if (decision.cacheTypeK === 'f32' || decision.cacheTypeV === 'f32') return null;

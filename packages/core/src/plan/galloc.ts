@@ -156,6 +156,26 @@ export function simulateAlloc(graph: AllocGraph, cells = 0, swaCells = 0): numbe
  * or reused in place inside a skipped layer). Exact, not an approximation. `walked` counts the nodes
  * replayed.
  */
+/**
+ * The state of a replay at a layer boundary, taken before any leaf is freed: where later replays of
+ * the same graph for other cache sizes resume. Valid when only leafs scale with the caches (FA on):
+ * the leafs sit contiguously at the bottom of the buffer and only the last layers free them, so up to
+ * that boundary every node lies at the same place relative to the end of the leafs (best fit compares
+ * block sizes, which do not change), except in holes below the leafs' end, which stay where they are.
+ */
+interface ResumePoint {
+  readonly node: number;
+  readonly leafEnd: number;
+  readonly peak: number;
+  readonly free: readonly { offset: number; size: number }[];
+  readonly children: Int32Array;
+  readonly views: Int32Array;
+  readonly leafAllocated: Uint8Array;
+  /** Allocated tensors other than leafs, with their offsets. */
+  readonly nodes: readonly { t: number; offset: number }[];
+}
+const resumePoints = new WeakMap<CompiledGraph, ResumePoint | null>();
+
 export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walked?: { nodes: number }): number {
   const { count, leafCount, flags, viewOf, srcStart, srcs } = g;
   const size = g.bytes.slice();
@@ -167,6 +187,11 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   /** How many tensors other than leafs are allocated: at a layer boundary, only the residual stream should be. */
   let live = 0;
   const allocator = new DynAllocator();
+  // The first replay of a resumable graph records the state at each layer boundary until a leaf is
+  // freed after the first boundary (the token ids' leaf is freed before it, the same for every size).
+  let capturing = false;
+  let captures = 0;
+  let capture: ResumePoint | null = null;
 
   const allocate = (t: number) => {
     if ((flags[t] as number) & (EXTERNAL | VIEW) || allocated[t] === 1) return;
@@ -188,14 +213,25 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   };
   const release = (t: number) => {
     if ((flags[t] as number) & OUTPUT) return;
+    // a freed leaf leaves a hole whose size depends on the caches: the recorded state must come before it
+    if (t < leafCount && captures > 0) capturing = false;
     allocator.release(offset[t] as number, size[t] as number);
     allocated[t] = 0;
     if (t >= leafCount) live -= 1;
   };
 
   for (let t = 0; t < leafCount; t++) allocate(t);
+  const leafEnd = allocator.peak;
 
   const layers = g.layerStart.length;
+  const resumable = layers > 0 && g.cacheSized.every((t) => t < leafCount);
+  const resume = resumable ? resumePoints.get(g) : null;
+  if (resume !== undefined && resume !== null) return resumeFrom(resume);
+  capturing = resumable && resume === undefined;
+  const boundary = (il: number) => {
+    if (capturing) capture = captured(il);
+    return layerBoundary(il);
+  };
   // Per layer boundary: the allocator state's signature and the leafs' remaining consumers and views.
   const signatures: (string | null)[] = [];
   const leafUses: Int32Array[] = [];
@@ -205,11 +241,12 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   let t = leafCount;
   while (t < count) {
     if (layer < layers && t === g.layerStart[layer]) {
-      const skipTo = layerBoundary(layer);
+      const skipTo = boundary(layer);
       layer += 1;
       if (skipTo !== undefined) {
         t = skipTo.node;
         layer = skipTo.layer + 1;
+        if (capturing) capture = captured(skipTo.layer);
         continue;
       }
     }
@@ -217,7 +254,47 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
     t += 1;
     if (walked !== undefined) walked.nodes += 1;
   }
+  if (resumable && resume === undefined) resumePoints.set(g, capture);
   return allocator.peak;
+
+  /** The state before layer `il`, or null where a free block straddles the leafs' end (nothing to shift cleanly). */
+  function captured(il: number): ResumePoint | null {
+    captures += 1;
+    if (allocator.free.some((b) => b.offset < leafEnd && b.offset + b.size > leafEnd)) return null;
+    const nodes: { t: number; offset: number }[] = [];
+    for (let n = leafCount; n < count; n++) if (allocated[n] === 1) nodes.push({ t: n, offset: offset[n] as number });
+    return {
+      node: g.layerStart[il] as number,
+      leafEnd,
+      peak: allocator.peak,
+      free: allocator.free.map((b) => ({ ...b })),
+      children: children.slice(),
+      views: views.slice(),
+      leafAllocated: allocated.slice(0, leafCount),
+      nodes,
+    };
+  }
+
+  /** Resumes a recorded replay for these cache sizes: shifts what lies above the leafs by the change in their size, walks the rest. */
+  function resumeFrom(r: ResumePoint): number {
+    const delta = leafEnd - r.leafEnd;
+    const shift = (at: number) => (at >= r.leafEnd ? at + delta : at);
+    allocator.free.splice(0, allocator.free.length, ...r.free.map((b) => ({ offset: shift(b.offset), size: b.size })));
+    allocator.peak = r.peak + delta;
+    children.set(r.children);
+    views.set(r.views);
+    allocated.set(r.leafAllocated);
+    for (const n of r.nodes) {
+      allocated[n.t] = 1;
+      offset[n.t] = shift(n.offset);
+      live += 1;
+    }
+    for (let n = r.node; n < count; n++) {
+      step(n);
+      if (walked !== undefined) walked.nodes += 1;
+    }
+    return allocator.peak;
+  }
 
   function step(node: number) {
     const from = srcStart[node] as number;
