@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, olmo2_7b, olmo3_7b, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
 import { modelOf } from '../fixtures/resolve.js';
 import { type AllocGraph, type AllocTensor, compileGraph, simulateAlloc, simulateCompiled } from '../../packages/core/src/plan/galloc.js';
-import { denseReserveGraph, reserveGraph } from '../../packages/core/src/plan/graph-template.js';
-import { denseLayoutOf } from '../../packages/core/src/plan/template-layout.js';
+import { reserveGraphAt, reserveGraph } from '../../packages/core/src/plan/graph-template.js';
+import { templateLayoutOf } from '../../packages/core/src/plan/template-layout.js';
 
 /**
  * The compute-buffer closed forms, term by term. Expected values are the formula's terms written
@@ -390,24 +390,24 @@ describe('planCompute: ggml-alloc replayed over the reserve-graph template', () 
 
   it('a file that uses the fused attn_qkv alternative is not covered (its Q, K and V are views of one tensor)', () => {
     const model = modelOf(gemma2_9b);
-    expect(denseLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name !== 'blk.0.attn_qkv.weight')).not.toBeNull();
-    expect(denseLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name === 'blk.0.attn_qkv.weight')).toBeNull();
+    expect(templateLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name !== 'blk.0.attn_qkv.weight')).not.toBeNull();
+    expect(templateLayoutOf(model, gemma2_9b.vocabSize, 14336, (name) => name === 'blk.0.attn_qkv.weight')).toBeNull();
   });
 
   // Each graph fact moves the peak: read the other way, the replay leaves the runtime's figure.
   it('phi-3-mini-4k with the layer-output add read the other way round lands one [n_embd, n] f32 block above the runtime (4096 × 1, FA: 95,041,536 B)', () => {
-    const layout = denseLayoutOf(modelOf(phi3_mini_4k), phi3_mini_4k.vocabSize, 8192);
+    const layout = templateLayoutOf(modelOf(phi3_mini_4k), phi3_mini_4k.vocabSize, 8192);
     if (layout === null) throw new Error('phi-3-mini-4k is not covered by the template');
-    expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 4096, true))).toBe(95_041_536);
-    expect(simulateAlloc(denseReserveGraph({ ...layout, ffnResidualFirst: false }, 512, 512, 4096, true))).toBe(95_041_536 + 3072 * 512 * 4);
+    expect(simulateAlloc(reserveGraphAt(layout, 512, 512, 4096, true))).toBe(95_041_536);
+    expect(simulateAlloc(reserveGraphAt({ ...layout, ffnResidualFirst: false }, 512, 512, 4096, true))).toBe(95_041_536 + 3072 * 512 * 4);
   });
 
   it('gpt-oss-20b without the kept hidden state lands one [n_embd, n] f32 block short (2880 · 512 · 4 B at 32k × 1, FA: 429,524,992 B)', () => {
-    const layout = denseLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
+    const layout = templateLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
     if (layout === null) throw new Error('gpt-oss-20b is not covered by the template');
     const swaCells = 768; // pad256(min(32768, 128 + 512))
-    expect(simulateAlloc(denseReserveGraph(layout, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992);
-    expect(simulateAlloc(denseReserveGraph({ ...layout, hiddenStateOutput: 'none' }, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992 - 2880 * 512 * 4);
+    expect(simulateAlloc(reserveGraphAt(layout, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992);
+    expect(simulateAlloc(reserveGraphAt({ ...layout, hiddenStateOutput: 'none' }, 512, 512, 32768, true, { k: 0, v: 0 }, swaCells))).toBe(429_524_992 - 2880 * 512 * 4);
   });
 });
 
@@ -419,7 +419,7 @@ describe('simulateCompiled: skipping repeated layers is exact', () => {
   it.each(fixtures.map((fixture) => ({ fixture })))('$fixture.name', ({ fixture }) => {
     const model = modelOf(fixture);
     const h = model.hparams;
-    const layout = denseLayoutOf(model, fixture.vocabSize, h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength);
+    const layout = templateLayoutOf(model, fixture.vocabSize, h.feedForwardLength > 0 ? h.feedForwardLength : h.expertFeedForwardLength);
     if (layout === null) throw new Error(`${fixture.name} is not covered by the template`);
     let compared = 0;
     const skipped = { nodes: 0 };
@@ -442,7 +442,7 @@ describe('simulateCompiled: skipping repeated layers is exact', () => {
   });
 
   it('with FA, a later replay resumes from the first one’s state before the last layers, shifted by the masks’ growth (gpt-oss-20b)', () => {
-    const layout = denseLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
+    const layout = templateLayoutOf(modelOf(gptOss_20b), gptOss_20b.vocabSize, 2880);
     if (layout === null) throw new Error('gpt-oss-20b is not covered by the template');
     const graph = reserveGraph(layout, 512, 512, true);
     const resuming = compileGraph(graph);

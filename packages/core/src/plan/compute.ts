@@ -4,8 +4,8 @@ import type { ResolvedModel } from '../model/resolve-model.js';
 import { cite } from '../schema/cite.js';
 import type { ContextPlan } from './context.js';
 import { type CompiledGraph, compileGraph, simulateCompiled } from './galloc.js';
-import { type DenseLayout, reserveGraph } from './graph-template.js';
-import { denseLayoutOf } from './template-layout.js';
+import { type TemplateLayout, reserveGraph } from './graph-template.js';
+import { requiresFusedQkv, templateLayoutOf } from './template-layout.js';
 
 export const COMPUTE_RULE = cite(
   'src/llama-context.cpp',
@@ -73,15 +73,13 @@ const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
  * ffn_out, which best-fit drops into whatever hole the freed mask and activations left. That address
  * is a fragmentation outcome, non-monotone in n_ctx (exaone4, 2 layers, FA, 1 seq: +0, +16, +0, +0,
  * +24, +24 MiB at 4k, 8k, 12k, 16k, 24k, 32k), reproduced exactly only by replaying the whole graph
- * through ggml-alloc. So where graph-template.ts covers the model (a RoPE'd decoder with one
- * standard cache or an iSWA pair, no F32 cache, a dense FFN or routed experts whose gating the
- * plugin's graph facts name) the figure is that replay (accuracy `replayed`), the Hadamard
- * rotation of a quantized cache included, cached per model and (n, o, cells, rotation): one replay
- * of a 30-layer graph takes ~2 ms. Elsewhere the closed forms stand, and neither the logits'
- * placement nor the rotation is modelled.
- * Unchecked shapes: a gate fused into ffn_up (phi3), parallel attention + FFN blocks, MoE FFN peaks
- * (ffnWidth is the dense width; the fixtures' MoE peaks stay below the output phase: llama4 Scout's
- * 48 layers peak at 106–115 MiB against 414.6 MiB of output phase, and the FFN term overshoots them).
+ * through ggml-alloc. So where the template covers the model (template-layout.ts: a RoPE'd decoder
+ * with one standard cache or an iSWA / chunked pair, no F32 cache, a dense FFN or routed experts whose
+ * routing the plugin's graph facts name) the figure is that replay (accuracy `replayed`), the Hadamard
+ * rotation of a quantized cache included (see replayedPeak). Elsewhere the closed forms stand, and
+ * neither the logits' placement nor the rotation is modelled.
+ * Unchecked in the closed forms: parallel attention + FFN blocks, MoE FFN peaks (ffnWidth is the
+ * dense width).
  * Estimates: recurrent graphs (other tensors alive) and MLA without FA (exact at 4k,
  * off by up to 64 MiB elsewhere: how much of the chain stacks depends on the kq matrix's size).
  */
@@ -108,7 +106,7 @@ const shapes = new WeakMap<object, GraphShape>();
  * Per model: the template's layout (null: not covered), its reserve graphs compiled once per
  * (n, o, FA, rotation), and the replayed peaks by those and the cache sizes.
  */
-const replays = new WeakMap<object, { layout: DenseLayout | null; graphs: Map<string, CompiledGraph>; peaks: Map<string, number> }>();
+const replays = new WeakMap<object, { vocab: number; ffnWidth: number; layout: TemplateLayout | null; graphs: Map<string, CompiledGraph>; peaks: Map<string, number> }>();
 
 /** A block-quantized cache type (ggml_is_quantized): the ones that are not F32, F16 or BF16. */
 const quantized = (type: CacheType) => type !== 'f32' && type !== 'f16' && type !== 'bf16';
@@ -120,18 +118,18 @@ const kRotation = (headDim: number) => {
 };
 
 /**
- * ggml-alloc's peak over the reserve graph where the template covers the model (see denseLayoutOf)
+ * ggml-alloc's peak over the reserve graph where the template covers the model (see templateLayoutOf)
  * and neither cache is F32 (which FA would cast), else null. The graph is compiled once per (n, o,
  * FA, rotation); a replay for new cache sizes walks it, skipping repeated layers, and with FA
  * resumes from the first replay's state before the last layers (tens of µs).
  */
-function replayedPeak(model: ResolvedModel, decision: ComputeDecision, n: number, o: number, cells: number, swaCells: number, vocab: number, ffnWidth: number): number | null {
+function replayedPeak(model: ComputeModel, decision: ComputeDecision, n: number, o: number, cells: number, swaCells: number, vocab: number, ffnWidth: number): number | null {
   if (decision.cacheTypeK === 'f32' || decision.cacheTypeV === 'f32') return null;
   let entry = replays.get(model.hparams);
-  if (entry === undefined || (entry.layout !== null && (entry.layout.vocab !== vocab || entry.layout.ffnWidth !== ffnWidth))) {
-    // A planned model carries its tensor list: which form of an alternative the file has.
-    const tensors = 'tensors' in model ? new Set((model.tensors as readonly { name: string }[]).map((t) => t.name)) : undefined;
-    entry = { layout: denseLayoutOf(model, vocab, ffnWidth, tensors === undefined ? undefined : (name) => tensors.has(name)), graphs: new Map(), peaks: new Map() };
+  if (entry === undefined || entry.vocab !== vocab || entry.ffnWidth !== ffnWidth) {
+    // The file's tensor names say which form of an alternative it has, and which layers carry experts.
+    const names = model.tensors === undefined ? undefined : new Set(model.tensors.map((t) => t.name));
+    entry = { vocab, ffnWidth, layout: templateLayoutOf(model, vocab, ffnWidth, names === undefined ? undefined : (name) => names.has(name)), graphs: new Map(), peaks: new Map() };
     replays.set(model.hparams, entry);
   }
   const layout = entry.layout;
@@ -163,7 +161,7 @@ function graphShape(model: ResolvedModel): GraphShape {
   if (cached !== undefined) return cached;
   const perLayer = model.arch.tensors.perLayer;
   const hasRope = model.arch.rope.type.value !== 'none';
-  const fusedQkv = perLayer.some((t) => t.name === 'blk.{i}.attn_qkv.weight' && t.optional !== true);
+  const fusedQkv = requiresFusedQkv(model.arch);
   const shape: GraphShape = {
     heads: Math.max(...model.hparams.headCount, 0),
     headsKv: Math.max(...model.hparams.headCountKv, 0),
@@ -178,8 +176,10 @@ function graphShape(model: ResolvedModel): GraphShape {
 }
 
 type ComputeDecision = Pick<Decision, 'flashAttention' | 'cacheTypeK' | 'cacheTypeV'>;
+/** A model, with the file's tensor list when there is a file (a planned model). */
+type ComputeModel = ResolvedModel & { readonly tensors?: readonly { readonly name: string }[] };
 
-export function planCompute(model: ResolvedModel, decision: ComputeDecision, context: ContextPlan, vocabSize: number, ffnWidth: number): ComputePlan {
+export function planCompute(model: ComputeModel, decision: ComputeDecision, context: ContextPlan, vocabSize: number, ffnWidth: number): ComputePlan {
   const h = model.hparams;
   const fa = decision.flashAttention;
   // graph_reserve rounds the ubatch up to a multiple of n_seq_max (one equal split per sequence);

@@ -33,6 +33,16 @@ export class DynAllocator {
     return offset;
   }
 
+  /** A copy of the free blocks, to restore later. */
+  snapshot(): { offset: number; size: number }[] {
+    return this.free.map((block) => ({ ...block }));
+  }
+
+  /** Sets the free blocks to a snapshot's, each offset moved by `shift`. */
+  restore(blocks: readonly { offset: number; size: number }[], shift: (offset: number) => number = (offset) => offset): void {
+    this.free.splice(0, this.free.length, ...blocks.map((block) => ({ offset: shift(block.offset), size: block.size })));
+  }
+
   release(offset: number, bytes: number): void {
     const size = aligned(bytes);
     let index = 0;

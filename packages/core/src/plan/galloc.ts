@@ -143,19 +143,10 @@ export function compileGraph(graph: AllocGraph): CompiledGraph {
  * Replays ggml_gallocr_reserve over a graph and returns the buffer's peak (the compute buffer the
  * runtime reserves for it). Views are never reused in place: ggml only reuses a parent it allocated itself.
  */
-export function simulateAlloc(graph: AllocGraph, cells = 0, swaCells = 0): number {
-  return simulateCompiled(compileGraph(graph), cells, swaCells);
+export function simulateAlloc(graph: AllocGraph): number {
+  return simulateCompiled(compileGraph(graph));
 }
 
-/**
- * The replay over a compiled graph. Layers repeat: once the allocator's state (its free blocks and
- * the one activation alive between layers, at the same offset) at a layer boundary equals the state
- * one period of layer kinds earlier, every later period up to the last layer replays the same steps
- * at the same offsets, so those periods are skipped (the peak is the period's own, already seen)
- * and only the inputs' remaining consumers are counted down (never below two, so no input is freed
- * or reused in place inside a skipped layer). Exact, not an approximation. `walked` counts the nodes
- * replayed.
- */
 /**
  * The state of a replay at a layer boundary, taken before any leaf is freed: where later replays of
  * the same graph for other cache sizes resume. Valid when only leafs scale with the caches (FA on):
@@ -176,6 +167,15 @@ interface ResumePoint {
 }
 const resumePoints = new WeakMap<CompiledGraph, ResumePoint | null>();
 
+/**
+ * The replay over a compiled graph for these cache sizes. Layers repeat: once the allocator's state
+ * (its free blocks and the one activation alive between layers, at the same offset) at a layer
+ * boundary equals the state one period of layer kinds earlier, every later period up to the last
+ * layer replays the same steps at the same offsets, so those periods are skipped (the peak is the
+ * period's own, already seen) and only the inputs' remaining consumers are counted down (never below
+ * two, so no input is freed or reused in place inside a skipped layer). Later replays of a resumable
+ * graph start from a ResumePoint. Exact, not an approximation. `walked` counts the nodes replayed.
+ */
 export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walked?: { nodes: number }): number {
   const { count, leafCount, flags, viewOf, srcStart, srcs } = g;
   const size = g.bytes.slice();
@@ -267,7 +267,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
       node: g.layerStart[il] as number,
       leafEnd,
       peak: allocator.peak,
-      free: allocator.free.map((b) => ({ ...b })),
+      free: allocator.snapshot(),
       children: children.slice(),
       views: views.slice(),
       leafAllocated: allocated.slice(0, leafCount),
@@ -279,7 +279,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
   function resumeFrom(r: ResumePoint): number {
     const delta = leafEnd - r.leafEnd;
     const shift = (at: number) => (at >= r.leafEnd ? at + delta : at);
-    allocator.free.splice(0, allocator.free.length, ...r.free.map((b) => ({ offset: shift(b.offset), size: b.size })));
+    allocator.restore(r.free, shift);
     allocator.peak = r.peak + delta;
     children.set(r.children);
     views.set(r.views);
@@ -331,7 +331,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
     leafUses[il] = uses;
     // one jump: the boundaries it passes over have no record to take a phase from
     if (signature === null || jumped) return undefined;
-    snapshots[il] = { free: allocator.free.map((block) => ({ ...block })), inputOffset: offset[input] as number };
+    snapshots[il] = { free: allocator.snapshot(), inputOffset: offset[input] as number };
     const last = layers - 1;
     for (let from = il - 1; from >= 0; from--) {
       if (signatures[from] !== signature) continue;
@@ -358,7 +358,7 @@ export function simulateCompiled(g: CompiledGraph, cells = 0, swaCells = 0, walk
           children[i] = (at[i] as number) - periods * ((before[i] as number) - (after[i] as number));
           views[i] = (at[leafCount + i] as number) - periods * ((before[leafCount + i] as number) - (after[leafCount + i] as number));
         }
-        allocator.free.splice(0, allocator.free.length, ...snapshot.free.map((block) => ({ ...block })));
+        allocator.restore(snapshot.free);
         // the residual stream becomes the target layer's input, where the phase's input was
         const next = g.layerInput[target] as number;
         jumped = true;

@@ -6,7 +6,7 @@ import { moeFfn } from './moe-block.js';
 export const RESERVE_GRAPH_RULE = cite(
   'src/llama-graph.cpp',
   'llm_graph_context::build_attn',
-  'expands Q, then V, then K; K and V are stored with set_rows into cache views, FA reads Q and the mask; the last layer selects out_ids rows of the attention output and the residual',
+  'expands Q, then V, then K (the iSWA overload: Q, K, V); K and V are stored with set_rows into cache views, FA reads Q and the mask; the last layer selects out_ids rows of the attention output and the residual',
 );
 export const INP_EMBD_RULE = cite(
   'src/llama-graph.cpp',
@@ -35,7 +35,7 @@ export interface MoeLayout {
 }
 
 /** The decoder's layout the template covers (every per-layer tensor of the plugin is one of these). */
-export interface DenseLayout {
+export interface TemplateLayout {
   readonly layers: number;
   readonly nEmbd: number;
   readonly heads: number;
@@ -93,7 +93,7 @@ export interface Rotation {
  * (neither K nor V F32), FA on or off, in ggml's node order. Sizes in bytes: n tokens (rounded to
  * n_seq), o outputs, `cells` per stream of the full cache and `swaCells` of the SWA one.
  */
-export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }, swaCells = cells): AllocGraph {
+export function reserveGraphAt(d: TemplateLayout, n: number, o: number, cells: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }, swaCells = cells): AllocGraph {
   const graph = reserveGraph(d, n, o, fa, rot);
   const sized = (t: AllocTensor): AllocTensor => ({ ...t, bytes: t.bytes + (t.perCell ?? 0) * cells + (t.perSwaCell ?? 0) * swaCells, perCell: 0, perSwaCell: 0 });
   return { ...graph, leafs: graph.leafs.map(sized), nodes: graph.nodes.map(sized) };
@@ -103,7 +103,7 @@ export function denseReserveGraph(d: DenseLayout, n: number, o: number, cells: n
  * The same graph with the cache-sized tensors (KQ masks; kq and its soft_max without FA) given per
  * cell of the full and the SWA cache, so one compiled graph serves every context.
  */
-export function reserveGraph(d: DenseLayout, n: number, o: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }): AllocGraph {
+export function reserveGraph(d: TemplateLayout, n: number, o: number, fa: boolean, rot: Rotation = { k: 0, v: 0 }): AllocGraph {
   const row = (t: number) => 4 * t * d.nEmbd;
   const q = 4 * n * d.heads * d.headDimK;
   const k = 4 * n * d.headsKv * d.headDimK;
@@ -123,7 +123,8 @@ export function reserveGraph(d: DenseLayout, n: number, o: number, fa: boolean, 
   const norm = (name: string, bytes: number, input: string) => op(`${name}.w`, bytes, [op(name, bytes, [input], inplace)], inplace);
   // reshape (a view of the contiguous input), mul_mat by the matrix, reshape back
   const rotate = (name: string, bytes: number, input: string, of: string, matrix: string) => view(`${name}.r`, op(name, bytes, [matrix, view(`${name}.in`, of, input)]));
-  const iswa = d.swaLayers.some(Boolean);
+  // The single-cache build_attn expands Q, V, K (K last for the RoPE-into-cache fusion); the iSWA one Q, K, V.
+  const kvOrder = d.swaLayers.some(Boolean) ? (['K', 'V'] as const) : (['V', 'K'] as const);
   const cacheOf = (il: number) => (d.swaLayers[il] === true ? '_swa' : '');
   // Leafs in the order a depth-first walk of each layer first reaches them: Q's chain (its rotation
   // matrix is src0 of the rotation, then RoPE's positions or a NoPE layer's query scale), K's and V's
@@ -157,13 +158,7 @@ export function reserveGraph(d: DenseLayout, n: number, o: number, fa: boolean, 
     const vChain = () => (rot.v > 0 ? reach('v_rot', c) : undefined);
     if (rot.k > 0) reach('k_rot', c);
     if (qInput !== undefined) reach(qInput);
-    if (iswa) {
-      kChain();
-      vChain();
-    } else {
-      vChain();
-      kChain();
-    }
+    for (const which of kvOrder) (which === 'K' ? kChain : vChain)();
     reach('k_idxs', c);
     reach('v_idxs', c);
     reach('kq_mask', c, (fa ? 2 : 4) * n);
@@ -201,18 +196,14 @@ export function reserveGraph(d: DenseLayout, n: number, o: number, fa: boolean, 
       if (d.fusedQkv && (rot.v > 0 || !fa)) vv = vRoot = op(`Vcont${il}`, v, [vv]);
       return rot.v > 0 ? { vv: rotate(`Vrot${il}`, v, vv, vRoot, `v_rot${c}`), vRoot: `Vrot${il}` } : { vv, vRoot };
     };
-    // The single-cache build_attn expands Q, V, K (K last for the RoPE-into-cache fusion); the iSWA one Q, K, V.
     const { t: qr, root: qRoot } = qk('Q', q);
-    let vv: string;
-    let vRoot: string;
-    let kr: string;
-    let kRoot: string;
-    if (iswa) {
-      ({ t: kr, root: kRoot } = qk('K', k));
-      ({ vv, vRoot } = vOf());
-    } else {
-      ({ vv, vRoot } = vOf());
-      ({ t: kr, root: kRoot } = qk('K', k));
+    let vv = '';
+    let vRoot = '';
+    let kr = '';
+    let kRoot = '';
+    for (const which of kvOrder) {
+      if (which === 'K') ({ t: kr, root: kRoot } = qk('K', k));
+      else ({ vv, vRoot } = vOf());
     }
     op(`setK${il}`, 0, [view(`Kset${il}`, kRoot, kr), `k_idxs${c}`], { viewOf: 'cache' });
     op(`setV${il}`, 0, [view(`Vset${il}`, vRoot, vv), `v_idxs${c}`], { viewOf: 'cache' });

@@ -1,5 +1,6 @@
 import type { ResolvedModel } from '../model/resolve-model.js';
-import type { DenseLayout } from './graph-template.js';
+import type { ArchPlugin } from '../schema/arch.js';
+import type { TemplateLayout } from './graph-template.js';
 
 /** Per-layer weights the template builds nodes for (a plugin declaring any other is not covered). */
 const TEMPLATE_TENSORS = new Set([
@@ -35,17 +36,21 @@ const TEMPLATE_BIASES = new Set(['attn_q', 'attn_k', 'attn_v', 'attn_qkv', 'attn
 // RoPE frequency factors are weights RoPE reads: no bytes in the compute buffer.
 const GLOBAL_TENSORS = new Set(['token_embd.weight', 'output_norm.weight', 'output.weight', 'rope_freqs.weight', 'rope_factors_long.weight', 'rope_factors_short.weight']);
 const MOE_TENSORS = ['ffn_gate_inp', 'ffn_gate_exps', 'ffn_up_exps', 'ffn_down_exps'];
+const QKV = 'blk.{i}.attn_qkv.weight';
+
+/** The arch's graph projects Q, K and V with one fused attn_qkv (declared required, not as an option). */
+export const requiresFusedQkv = (arch: ArchPlugin): boolean => arch.tensors.perLayer.some((t) => t.name === QKV && t.optional !== true);
 
 /**
  * The layout of a model when the template covers its graph exactly, else null: a standard causal
- * KV cache or an iSWA pair of them (same head dims on both), RoPE on layer 0 (NoPE layers may
- * follow), the same heads on every layer, no MLA, softcap, ALiBi or shared KV, and every declared
- * per-layer weight one of
- * TEMPLATE_TENSORS (Q/K norms per head). The FFN is dense with one width on every layer, or routed
- * experts on every layer with a gating the plugin's graph facts name. Keyed on schema facts only,
- * and on the file's tensor names where given (`inFile`), for the form of an alternative.
+ * KV cache or an iSWA / chunked pair of them (same head dims on both), RoPE on layer 0 (NoPE layers
+ * may follow), the same heads on every layer, no MLA, ALiBi or shared KV, and every declared
+ * per-layer weight one of TEMPLATE_TENSORS (Q/K norms per head or over the whole row). The FFN is
+ * dense with one width, or routed experts with a routing the plugin's graph facts name, on every
+ * layer or (with a file) on the layers that carry a router. Keyed on schema facts only, and on the
+ * file's tensor names where given (`inFile`): the form of an alternative, the layers with experts.
  */
-export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: number, inFile?: (tensor: string) => boolean): DenseLayout | null {
+export function templateLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: number, inFile?: (tensor: string) => boolean): TemplateLayout | null {
   const { arch, hparams: h } = model;
   const att = arch.attention;
   const graph = arch.graph;
@@ -61,9 +66,8 @@ export function denseLayoutOf(model: ResolvedModel, vocab: number, ffnWidth: num
   const alternativeStems = new Set(alternatives.map((t) => t.name.replace(/\.(weight|bias)$/, '')));
   const perLayer = arch.tensors.perLayer.filter((t) => t.layers !== 'mtp' && !alternativeStems.has(t.name.replace(/\.(weight|bias)$/, '')));
   // A required attn_qkv is the projection the graph uses; optional separate Q/K/V beside it are unused.
-  const qkvDecl = perLayer.find((t) => t.name === 'blk.{i}.attn_qkv.weight');
-  const fusedQkv = qkvDecl !== undefined && qkvDecl.optional !== true;
-  if (qkvDecl !== undefined && !fusedQkv && inFile?.('blk.0.attn_qkv.weight') === true) return null;
+  const fusedQkv = requiresFusedQkv(arch);
+  if (!fusedQkv && perLayer.some((t) => t.name === QKV) && inFile?.('blk.0.attn_qkv.weight') === true) return null;
   const names = new Set<string>();
   const biases = new Set<string>();
   for (const t of perLayer) {
