@@ -1,8 +1,9 @@
 import type { Decision } from '../dispatch/resolve-attention.js';
-import type { CacheType } from '../ggml/cache-types.js';
+import { isQuantized } from '../ggml/cache-types.js';
 import type { ResolvedModel } from '../model/resolve-model.js';
 import { cite } from '../schema/cite.js';
 import type { ContextPlan } from './context.js';
+import { aligned } from './dyn-allocator.js';
 import { type CompiledGraph, compileGraph, simulateCompiled } from './galloc.js';
 import { type TemplateLayout, reserveGraph } from './graph-template.js';
 import { requiresFusedQkv, templateLayoutOf } from './template-layout.js';
@@ -36,12 +37,10 @@ export interface ComputePlan {
   readonly accuracy: ComputeAccuracy;
 }
 
-/** ggml-alloc's tensor alignment on the CPU backend. */
-const align32 = (bytes: number): number => Math.ceil(bytes / 32) * 32;
 
 /**
  * Closed forms of the CPU compute buffer (bytes; n = min(n_ctx, n_ubatch) tokens rounded up to a
- * multiple of n_seq, f32 = 4 bytes),
+ * multiple of n_seq, f32 = 4 bytes, A = `aligned`: rounded up to ggml-alloc's 32 bytes),
  * checked against the pinned runtime's own reserve (node-llama-cpp's no-allocation simulation):
  *   INPUTS = A(4n) + A(4n) + A(4o)                   tokens, positions (not without RoPE), out_ids (i32)
  *          + Σ caches A(8n)                          k_idxs (i64)
@@ -108,8 +107,6 @@ const shapes = new WeakMap<object, GraphShape>();
  */
 const replays = new WeakMap<object, { vocab: number; ffnWidth: number; layout: TemplateLayout | null; graphs: Map<string, CompiledGraph>; peaks: Map<string, number> }>();
 
-/** A block-quantized cache type (ggml_is_quantized): the ones that are not F32, F16 or BF16. */
-const quantized = (type: CacheType) => type !== 'f32' && type !== 'f16' && type !== 'bf16';
 /** build_input_k_rot: the largest power of two from 64 up that divides the head dim. */
 const kRotation = (headDim: number) => {
   let size = 64;
@@ -135,8 +132,8 @@ function replayedPeak(model: ComputeModel, decision: ComputeDecision, n: number,
   const layout = entry.layout;
   if (layout === null) return null;
   const rot = {
-    k: quantized(decision.cacheTypeK) && layout.headDimK % 64 === 0 ? kRotation(layout.headDimK) : 0,
-    v: quantized(decision.cacheTypeV) && layout.headDimV % 64 === 0 ? 64 : 0,
+    k: isQuantized(decision.cacheTypeK) && layout.headDimK % 64 === 0 ? kRotation(layout.headDimK) : 0,
+    v: isQuantized(decision.cacheTypeV) && layout.headDimV % 64 === 0 ? 64 : 0,
   };
   const fa = decision.flashAttention;
   const graphKey = `${n}/${o}/${fa}/${rot.k}/${rot.v}`;
@@ -191,14 +188,14 @@ export function planCompute(model: ComputeModel, decision: ComputeDecision, cont
   const hasV = h.mla === null;
   // Per cache (the full one, then the SWA one): k_idxs, v_idxs (8 bytes per row with FA, per element
   // without: a transposed V scatters every element) and the mask (F16 with FA, F32 without).
-  let inputs = align32(4 * n) + (hasRope ? align32(4 * n) : 0) + align32(4 * nOutputs);
-  const cacheInputs = (cells: number, vWidth: number) => align32(8 * n) + (hasV ? align32(8 * n * (fa ? 1 : vWidth)) : 0) + (fa ? 2 : 4) * n * cells;
+  let inputs = aligned(4 * n) + (hasRope ? aligned(4 * n) : 0) + aligned(4 * nOutputs);
+  const cacheInputs = (cells: number, vWidth: number) => aligned(8 * n) + (hasV ? aligned(8 * n * (fa ? 1 : vWidth)) : 0) + (fa ? 2 : 4) * n * cells;
   inputs += cacheInputs(context.cellsPerStream, headsKv * h.headDimV);
   if (model.swaCache) inputs += cacheInputs(context.swaCells ?? context.cellsPerStream, headsKv * h.headDimVSwa);
   // A hidden state flagged as a graph output (t_h_nextn) stays allocated under the logits.
   const hiddenState = model.arch.graph?.hiddenStateOutput?.value ?? 'none';
   const keptRows = hiddenState === 'all-rows' ? n : 0;
-  const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + align32(4 * n) + 4 * keptRows * h.nEmbd;
+  const outputPhase = 4 * nOutputs * (vocabSize + h.nEmbd) + 4 * n * h.nEmbd + aligned(4 * n) + 4 * keptRows * h.nEmbd;
   const ffn = inputs + 4 * n * ((gated ? 3 : 1) * ffnWidth + 4 * h.nEmbd);
   const residual = preNorm ? 3 : 2;
   const kq = fa ? 0 : 4 * n * heads * context.cellsPerStream;

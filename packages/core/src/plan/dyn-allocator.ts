@@ -8,7 +8,8 @@ export const DYN_TALLOCR_RULE = cite(
 
 /** ggml-alloc's tensor alignment on the CPU backend. */
 const ALIGN = 32;
-const aligned = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+/** A tensor's footprint in a compute buffer: its bytes rounded up to the alignment. */
+export const aligned = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /** The dynamic allocator of one buffer: free blocks sorted by offset, the last one unbounded. */
 export class DynAllocator {
