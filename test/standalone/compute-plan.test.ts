@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type CacheType, type PlannedModel, archTable, loadModel, planCompute, planContext } from '@arch-registry/core';
+import { type CacheType, type PlannedModel, type ResolvedModel, archTable, loadModel, planCompute, planContext } from '@arch-registry/core';
 import { type ModelFixture, defineFixture, writeFixture } from '../fixtures/define-fixture.js';
 import { describe, expect, it } from 'vitest';
 import { deepseekV3, exaone4_1_2b, exaone4_32b, gemma2_9b, gemma3_27b, gemma3n_e4b, gptOss_20b, llama31_8b, llama4Scout, olmo2_7b, olmo3_7b, phi3_mini_4k, qwen3_30b_a3b, qwen3_8b } from '../fixtures/models/index.js';
@@ -21,9 +21,17 @@ const A = (bytes: number) => Math.ceil(bytes / 32) * 32;
 /** Inputs every graph holds: tokens, positions, out_ids (i32; n = o here), k_idxs per cache. */
 const baseInputs = (n: number, caches: number) => 3 * A(4 * n) + caches * A(8 * n);
 
-/** A fixture written as a header-only GGUF and loaded: the planned model carries the file's tensor names. */
+/** planCompute at one point, FA on or off, K and V of one cache type. */
+const computeAt = (model: ResolvedModel | PlannedModel, fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType) =>
+  planCompute(model, { flashAttention, cacheTypeK: cache, cacheTypeV: cache }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
+
+/** A fixture resolved in memory (no file, so no tensor list). */
+const computeOf = (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType = 'f16') =>
+  computeAt(modelOf(fixture), fixture, flashAttention, nCtx, nUbatch, nSeq, ffn, cache);
+
+/** A fixture written as a header-only GGUF and loaded, once: the planned model carries the file's tensor names. */
 const plannedModels = new Map<ModelFixture, Promise<PlannedModel>>();
-const computeOfFile = async (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType) => {
+const plannedModel = (fixture: ModelFixture): Promise<PlannedModel> => {
   let planned = plannedModels.get(fixture);
   if (planned === undefined) {
     planned = (async () => {
@@ -36,16 +44,13 @@ const computeOfFile = async (fixture: ModelFixture, flashAttention: boolean, nCt
     })();
     plannedModels.set(fixture, planned);
   }
-  const model = await planned;
-  return planCompute(model, { flashAttention, cacheTypeK: cache, cacheTypeV: cache }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
+  return planned;
 };
+const computeOfFile = async (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType) =>
+  computeAt(await plannedModel(fixture), fixture, flashAttention, nCtx, nUbatch, nSeq, ffn, cache);
+
 /** llama4 Scout with dense and MoE layers alternating (interleave_moe_layer_step 2, as Maverick). */
 const llama4Alternating = defineFixture({ ...llama4Scout, name: 'llama-4-scout, MoE every 2nd layer', hparams: { ...llama4Scout.hparams, interleave_moe_layer_step: 2 } });
-
-const computeOf = (fixture: ModelFixture, flashAttention: boolean, nCtx: number, nUbatch: number, nSeq: number, ffn: number, cache: CacheType = 'f16') => {
-  const model = modelOf(fixture);
-  return planCompute(model, { flashAttention, cacheTypeK: cache, cacheTypeV: cache }, planContext(model, { nCtx, nSeq, nBatch: nUbatch, nUbatch }), fixture.vocabSize, ffn);
-};
 
 describe('planCompute: FA off, the kq peak', () => {
   const n = 512;
