@@ -63,17 +63,7 @@ type LayoutKey = Pick<Decision, 'cacheTypeK' | 'cacheTypeV' | 'vTransposed'>;
 // Per model (its layer table) and cache types: a plan is asked for many contexts of one model.
 const layouts = new WeakMap<object, Map<string, KvLayout>>();
 
-let last: { layers: object; k: CacheType; v: CacheType; vTransposed: boolean; layout: KvLayout } | undefined;
-
 function kvLayout(model: ResolvedModel, decision: LayoutKey): KvLayout {
-  // Searches over contexts ask for the same layout again and again.
-  if (last !== undefined && last.layers === model.layers && last.k === decision.cacheTypeK && last.v === decision.cacheTypeV && last.vTransposed === decision.vTransposed) return last.layout;
-  const layout = buildKvLayout(model, decision);
-  last = { layers: model.layers, k: decision.cacheTypeK, v: decision.cacheTypeV, vTransposed: decision.vTransposed, layout };
-  return layout;
-}
-
-function buildKvLayout(model: ResolvedModel, decision: LayoutKey): KvLayout {
   const key = `${decision.cacheTypeK}/${decision.cacheTypeV}/${decision.vTransposed}`;
   let byKey = layouts.get(model.layers);
   const cached = byKey?.get(key);
